@@ -1,0 +1,42 @@
+/**
+ * Every error reply, spelled exactly as Redis 7 spells it, in one place.
+ * (Replies carry the code; the writer adds the leading '-'.)
+ */
+
+export const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
+export const SYNTAX = 'ERR syntax error';
+export const NOT_INTEGER = 'ERR value is not an integer or out of range';
+export const NOT_FLOAT = 'ERR value is not a valid float';
+export const OVERFLOW = 'ERR increment or decrement would overflow';
+export const NO_SUCH_KEY = 'ERR no such key';
+export const DB_INDEX_OUT_OF_RANGE = 'ERR DB index is out of range';
+export const SAME_OBJECT = 'ERR source and destination objects are the same';
+export const INDEX_OUT_OF_RANGE = 'ERR index out of range';
+export const STRING_TOO_LONG = 'ERR string exceeds maximum allowed size (proto-max-bulk-len)';
+export const NOAUTH = 'NOAUTH Authentication required.';
+export const NOT_POSITIVE = 'ERR value is out of range, must be positive';
+export const INVALID_CURSOR = 'ERR invalid cursor';
+export const NAN_OR_INFINITY = 'ERR increment would produce NaN or Infinity';
+export const SELECT_NOT_ALLOWED_IN_CLUSTER = 'ERR SELECT is not allowed in cluster mode';
+
+export function wrongArity(fullname: string): string {
+  return `ERR wrong number of arguments for '${fullname}' command`;
+}
+
+export function invalidExpireTime(command: string): string {
+  return `ERR invalid expire time in '${command}' command`;
+}
+
+export function unknownSubcommand(sub: string, container: string): string {
+  return `ERR unknown subcommand '${cString(sub, 128)}'. Try ${container.toUpperCase()} HELP.`;
+}
+
+/**
+ * A user string as C's "%.<max>s" prints it: cut at the first NUL byte and at `max` bytes.
+ * Redis formats names from the request this way into its error messages.
+ */
+export function cString(s: string, max: number): string {
+  const nul = s.indexOf('\0');
+  const t = nul >= 0 ? s.slice(0, nul) : s;
+  return t.length > max ? t.slice(0, max) : t;
+}

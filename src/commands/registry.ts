@@ -1,0 +1,95 @@
+/**
+ * CommandRegistry: the command table dispatch reads.
+ *
+ * Families register handlers by name; everything else about a command (arity, flags, key specs,
+ * docs) comes from the metadata Redis publishes (meta/), so the table cannot drift from what
+ * COMMAND INFO reports. A subcommand ("client|list") hangs under its container, and lookup
+ * resolves argv[1] for containers as Redis's lookupCommand does.
+ */
+
+import type { Argv } from '../protocol/argv.js';
+import { commandMeta } from './meta/index.js';
+import { FLAG_BITS, type Command, type CommandEntry } from './types.js';
+
+export class CommandRegistry {
+  private readonly top = new Map<string, Command>();
+
+  register(entries: readonly CommandEntry[]): void {
+    for (const entry of entries) {
+      const bar = entry.name.indexOf('|');
+      if (bar < 0) {
+        const cmd = this.ensure(entry.name, null);
+        cmd.handler = entry.handler;
+      } else {
+        const container = this.ensure(entry.name.slice(0, bar), null);
+        container.subcommands ??= new Map();
+        const sub = this.ensure(entry.name, container);
+        sub.handler = entry.handler;
+      }
+    }
+  }
+
+  private ensure(fullname: string, container: Command | null): Command {
+    const existing = container ? container.subcommands?.get(fullname.slice(fullname.indexOf('|') + 1)) : this.top.get(fullname);
+    if (existing) return existing;
+    const meta = commandMeta(fullname);
+    if (!meta) throw new Error(`no metadata for command '${fullname}'`);
+    let bits = 0;
+    for (const f of meta.flags) bits |= FLAG_BITS[f] ?? 0;
+    const cmd: Command = {
+      name: fullname,
+      arity: meta.arity,
+      flags: new Set(meta.flags),
+      bits,
+      handler: null,
+      subcommands: null,
+      calls: 0,
+      usec: 0,
+      rejectedCalls: 0,
+      failedCalls: 0,
+    };
+    if (container) container.subcommands?.set(fullname.slice(fullname.indexOf('|') + 1), cmd);
+    else this.top.set(fullname, cmd);
+    return cmd;
+  }
+
+  /** The top-level command named `name` (lower case). */
+  get(name: string): Command | undefined {
+    return this.top.get(name);
+  }
+
+  /** The command or subcommand by full name ("get", "client|list"). */
+  getFull(fullname: string): Command | undefined {
+    const bar = fullname.indexOf('|');
+    if (bar < 0) return this.top.get(fullname);
+    return this.top.get(fullname.slice(0, bar))?.subcommands?.get(fullname.slice(bar + 1));
+  }
+
+  /**
+   * Resolve argv as Redis's lookupCommand: the command, or for a container with arguments its
+   * subcommand. Returns undefined when nothing matches.
+   */
+  lookup(argv: Argv): Command | undefined {
+    const cmd = this.top.get(argv.lower(0));
+    if (cmd === undefined || cmd.subcommands === null || argv.count === 1) return cmd;
+    return cmd.subcommands.get(argv.lower(1));
+  }
+
+  /** Top-level commands. */
+  all(): Command[] {
+    return [...this.top.values()];
+  }
+
+  /** Every command and subcommand (for INFO commandstats). */
+  *everyCommand(): IterableIterator<Command> {
+    for (const cmd of this.top.values()) {
+      yield cmd;
+      if (cmd.subcommands) yield* cmd.subcommands.values();
+    }
+  }
+
+  isImplemented(fullname: string): boolean {
+    const cmd = this.getFull(fullname);
+    return cmd !== undefined && (cmd.handler !== null || cmd.subcommands !== null);
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Client: the state of one connection (or of the embedded API's in-process caller).
+ *
+ * It is the context every command handler receives: the selected database, the reply writer
+ * (which knows the RESP version), and the identity fields CLIENT LIST shows. The socket side
+ * (reading, flushing, closing) belongs to the network layer; a client with no socket is the
+ * embedded API's.
+ */
+
+import type { Socket } from 'node:net';
+import { Argv } from '../protocol/argv.js';
+import { RequestParser } from '../protocol/parser.js';
+import { ReplyWriter } from '../protocol/reply-writer.js';
+import type { Database } from '../store/database.js';
+import type { Engine } from './engine.js';
+
+export const enum ClientFlag {
+  /** Close once the pending replies are written (QUIT, protocol error, CLIENT KILL). */
+  CloseAfterReply = 1 << 0,
+  /** Close now, dropping pending output. */
+  CloseAsap = 1 << 1,
+  /** CLIENT NO-EVICT on. */
+  NoEvict = 1 << 2,
+  /** CLIENT NO-TOUCH on: reads do not update the LRU/LFU clock. */
+  NoTouch = 1 << 3,
+  /** The unix-socket listener accepted this client. */
+  UnixSocket = 1 << 4,
+}
+
+export class Client {
+  readonly id: number;
+  readonly engine: Engine;
+  readonly reply = new ReplyWriter();
+  readonly parser = new RequestParser();
+  readonly argv = new Argv();
+  db: Database;
+  flags = 0;
+  name = '';
+  libName = '';
+  libVersion = '';
+  user = 'default';
+  authenticated: boolean;
+  readonly createdAt = Date.now();
+  lastInteraction = Date.now();
+  /** Full name of the last command run ("client|list"), for CLIENT LIST's cmd=. */
+  lastCommand = 'NULL';
+  socket: Socket | null = null;
+  /** "ip:port" of the peer and of our end, or the socket path. */
+  addr = '';
+  laddr = '';
+  fd = -1;
+
+  constructor(engine: Engine, id: number) {
+    this.engine = engine;
+    this.id = id;
+    this.db = engine.store.databases[0];
+    this.authenticated = engine.config.get('requirepass') === '';
+  }
+
+  get protocol(): 2 | 3 {
+    return this.reply.protocol;
+  }
+
+  selectDb(index: number): void {
+    this.db = this.engine.store.databases[index];
+  }
+
+  /** Mark for closing after the current output is written. */
+  closeAfterReply(): void {
+    this.flags |= ClientFlag.CloseAfterReply;
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * Engine: the server without its sockets.
+ *
+ * It owns the configuration, the store, the command table and the statistics, and runs one
+ * command for one client (`execute`), applying the checks Redis's processCommand applies before
+ * a handler runs. The network server and the embedded API are both thin shells around it, so
+ * every feature is reached the same way from a socket or in-process. The cron (Redis's
+ * serverCron) and the background-work loop run here too, in bounded slices.
+ */
+
+import { CommandRegistry } from '../commands/registry.js';
+import { cString, NOAUTH, unknownSubcommand, wrongArity } from '../commands/errors.js';
+import { CommandBit, type CommandEntry } from '../commands/types.js';
+import type { Argv } from '../protocol/argv.js';
+import { Store } from '../store/store.js';
+import { Client, ClientFlag } from './client.js';
+import { Config } from './config.js';
+import { Logger } from './logger.js';
+import { Stats } from './stats.js';
+
+/** Longest a background slice (rehash, lazy free, active expiry) may hold the event loop. */
+const BACKGROUND_SLICE_MS = 2;
+
+export class Engine {
+  readonly config: Config;
+  readonly store: Store;
+  readonly commands = new CommandRegistry();
+  readonly stats = new Stats();
+  readonly log: Logger;
+  readonly clients = new Map<number, Client>();
+  readonly startedAt = Date.now();
+  private nextClientId = 1;
+  private cronTimer: NodeJS.Timeout | null = null;
+  private backgroundScheduled = false;
+  /** Hooks the network layer installs (CLIENT KILL, SHUTDOWN, ...). */
+  onShutdownRequest: ((save: boolean | null) => void) | null = null;
+
+  constructor(config: Config, families: readonly (readonly CommandEntry[])[]) {
+    this.config = config;
+    this.log = new Logger(config);
+    this.store = new Store(config.getNumber('databases'));
+    this.store.activeExpireEffort = config.getNumber('active-expire-effort');
+    config.watch('active-expire-effort', (v) => (this.store.activeExpireEffort = Number(v)));
+    config.watch('hz', () => this.startCron());
+    for (const family of families) this.commands.register(family);
+  }
+
+  createClient(): Client {
+    const client = new Client(this, this.nextClientId++);
+    this.clients.set(client.id, client);
+    return client;
+  }
+
+  removeClient(client: Client): void {
+    this.clients.delete(client.id);
+    for (const hook of this.clientCloseHooks) hook(client);
+  }
+
+  /** Families that keep per-client state (MULTI, subscriptions, tracking) register cleanups. */
+  readonly clientCloseHooks: ((client: Client) => void)[] = [];
+  readonly clientResetHooks: ((client: Client) => void)[] = [];
+
+  /** RESET: back to a fresh connection's state (Redis's clearClientConnectionState). */
+  resetClient(client: Client): void {
+    for (const hook of this.clientResetHooks) hook(client);
+    client.selectDb(0);
+    client.reply.protocol = 2;
+    client.user = 'default';
+    client.authenticated = this.config.get('requirepass') === '';
+    client.name = '';
+    client.flags &= ~(ClientFlag.NoEvict | ClientFlag.NoTouch);
+  }
+
+  /**
+   * Run one command for `client`, writing its reply to client.reply. The checks and their order
+   * follow Redis's processCommand: lookup, arity, authentication; then the call and its
+   * statistics.
+   */
+  execute(client: Client, argv: Argv): void {
+    const now = Date.now();
+    this.store.tick(now);
+    client.lastInteraction = now;
+    const reply = client.reply;
+    const cmd = this.commands.lookup(argv);
+    if (cmd === undefined) {
+      this.rejectUnknown(client, argv);
+      return;
+    }
+    client.lastCommand = cmd.name;
+    if ((cmd.arity > 0 && cmd.arity !== argv.count) || argv.count < -cmd.arity) {
+      cmd.rejectedCalls++;
+      reply.error(wrongArity(cmd.name));
+      this.countErrors(client);
+      return;
+    }
+    if (!client.authenticated && (cmd.bits & CommandBit.NoAuth) === 0) {
+      cmd.rejectedCalls++;
+      reply.error(NOAUTH);
+      this.countErrors(client);
+      return;
+    }
+    const handler = cmd.handler;
+    if (handler === null) {
+      // A container reached without a subcommand it knows (arity let it through).
+      cmd.rejectedCalls++;
+      reply.error(unknownSubcommand(argv.str(1), cmd.name));
+      this.countErrors(client);
+      return;
+    }
+    const errorsBefore = reply.errors.length;
+    const t0 = performance.now();
+    handler(client, argv);
+    const elapsed = performance.now() - t0;
+    cmd.calls++;
+    cmd.usec += elapsed * 1000;
+    this.stats.commandsProcessed++;
+    if (reply.errors.length !== errorsBefore) {
+      cmd.failedCalls++;
+      this.countErrors(client);
+    }
+  }
+
+  private rejectUnknown(client: Client, argv: Argv): void {
+    const name = argv.str(0);
+    const container = this.commands.get(argv.lower(0));
+    if (container !== undefined && container.subcommands !== null) {
+      client.reply.error(unknownSubcommand(argv.str(1), name));
+    } else {
+      let args = '';
+      for (let i = 1; i < argv.count && args.length < 128; i++) {
+        args += `'${cString(argv.str(i), 128 - args.length)}' `;
+      }
+      client.reply.error(`ERR unknown command '${cString(name, 128)}', with args beginning with: ${args}`);
+    }
+    this.countErrors(client);
+  }
+
+  /** Move the client's new error replies into INFO errorstats. */
+  private countErrors(client: Client): void {
+    const errors = client.reply.errors;
+    for (const message of errors) this.stats.countError(message);
+    errors.length = 0;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Cron and background work
+  // -------------------------------------------------------------------------------------------
+
+  /** Start the periodic tasks (call once the engine is serving). */
+  startCron(): void {
+    if (this.cronTimer) clearInterval(this.cronTimer);
+    const hz = Math.min(500, Math.max(1, this.config.getNumber('hz')));
+    this.cronTimer = setInterval(() => this.cron(), Math.floor(1000 / hz));
+    this.cronTimer.unref();
+  }
+
+  stopCron(): void {
+    if (this.cronTimer) clearInterval(this.cronTimer);
+    this.cronTimer = null;
+  }
+
+  private cron(): void {
+    const now = Date.now();
+    this.store.tick(now);
+    this.stats.sample(now);
+    this.store.shrinkTables();
+    this.store.activeExpireCycle(BACKGROUND_SLICE_MS);
+    this.closeIdleClients(now);
+    this.scheduleBackground();
+  }
+
+  /** Run rehash and lazy-free slices between I/O events until there is nothing left. */
+  scheduleBackground(): void {
+    if (this.backgroundScheduled) return;
+    this.backgroundScheduled = true;
+    setImmediate(() => {
+      this.backgroundScheduled = false;
+      if (this.store.backgroundWork(BACKGROUND_SLICE_MS)) this.scheduleBackground();
+    });
+  }
+
+  private closeIdleClients(now: number): void {
+    const timeout = this.config.getNumber('timeout');
+    if (timeout <= 0) return;
+    for (const client of this.clients.values()) {
+      if (client.socket !== null && now - client.lastInteraction > timeout * 1000) {
+        client.socket.destroy();
+      }
+    }
+  }
+}

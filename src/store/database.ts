@@ -1,0 +1,450 @@
+/**
+ * Database: one of the numbered keyspaces (SELECT n), and the API every command family uses to
+ * find, create, overwrite, expire, rename and delete keys.
+ *
+ * Keys are passed as byte ranges (usually straight from the client's Argv). String values live
+ * in the Heap; other types are JS objects held by handle in the Store's object table, so the
+ * keyspace itself stays off the collector's heap. Expiry follows Redis: a key past its deadline
+ * is deleted when it is looked up (lazy expiry) and by the active cycle that samples the
+ * database's ExpirySet.
+ */
+
+import type { Argv } from '../protocol/argv.js';
+import { Dict } from './dict.js';
+import {
+  base,
+  EntryFlag,
+  EXPIRE_SLOT,
+  HASH,
+  KEY_ADDR,
+  KEY_LEN,
+  LRU_MASK,
+  META,
+  VALUE,
+  VALUE_CAP,
+  VALUE_LEN,
+  ValueType,
+} from './entries.js';
+import { ExpirySet } from './expires.js';
+import { hashBytes } from './hash.js';
+import { blockCapacity } from './heap.js';
+import type { Store } from './store.js';
+
+/** Options of a lookup, as Redis's LOOKUP_* flags. */
+export const enum Lookup {
+  Normal = 0,
+  /** Do not update the LRU/LFU clock (OBJECT, TYPE under CLIENT NO-TOUCH, SCAN's filtering). */
+  NoTouch = 1,
+  /** Do not delete an expired key; report it missing (used while the caller must not write). */
+  NoExpire = 2,
+  /** A read by a command: counts in keyspace_hits / keyspace_misses. */
+  Read = 4,
+}
+
+export class Database {
+  dict: Dict;
+  expires = new ExpirySet();
+  /** Sum of TTLs sampled by the active cycle, smoothed, for INFO's avg_ttl. */
+  avgTtl = 0;
+  /**
+   * Deadlines past 2^53 ms (year 287,396) by entry: a double cannot hold them exactly, and
+   * PEXPIRETIME must return exactly what PEXPIREAT set.
+   */
+  private hugeDeadlines: Map<number, bigint> | null = null;
+
+  constructor(
+    readonly id: number,
+    private readonly store: Store,
+  ) {
+    this.dict = new Dict(store.entries, store.heap);
+  }
+
+  get size(): number {
+    return this.dict.size;
+  }
+
+  /** Start over empty (the old table is the caller's to free). */
+  reset(): void {
+    this.dict = new Dict(this.store.entries, this.store.heap);
+    this.expires = new ExpirySet();
+    this.avgTtl = 0;
+    this.hugeDeadlines = null;
+  }
+
+  /** Exchange contents with `other` (SWAPDB). */
+  swapContents(other: Database): void {
+    [this.dict, other.dict] = [other.dict, this.dict];
+    [this.expires, other.expires] = [other.expires, this.expires];
+    [this.avgTtl, other.avgTtl] = [other.avgTtl, this.avgTtl];
+    [this.hugeDeadlines, other.hugeDeadlines] = [other.hugeDeadlines, this.hugeDeadlines];
+  }
+
+  // -----------------------------------------------------------------------------------------
+  // Lookup
+  // -----------------------------------------------------------------------------------------
+
+  /** The live entry for key b[start, end), or 0. An expired key is deleted on the way. */
+  find(b: Uint8Array, start: number, end: number, flags: Lookup = Lookup.Normal): number {
+    const id = this.dict.find(hashBytes(b, start, end), b, start, end);
+    if (id === 0) {
+      if ((flags & Lookup.Read) !== 0) this.store.keyspaceMisses++;
+      return 0;
+    }
+    const c = this.store.entries.chunk(id);
+    const o = base(id);
+    const slot = c[o + EXPIRE_SLOT];
+    if (slot !== 0 && this.expires.deadline(slot) <= this.store.now()) {
+      const gone = ((flags & Lookup.NoExpire) === 0 && this.store.expireLazily(this, id)) || this.store.hidesExpired();
+      if (gone) {
+        if ((flags & Lookup.Read) !== 0) this.store.keyspaceMisses++;
+        return 0;
+      }
+    }
+    if ((flags & Lookup.NoTouch) === 0) c[o + META] = (c[o + META] & ~LRU_MASK) | this.store.lruClock;
+    if ((flags & Lookup.Read) !== 0) this.store.keyspaceHits++;
+    return id;
+  }
+
+  /** find() for the key in argv[i]. */
+  findArg(argv: Argv, i: number, flags: Lookup = Lookup.Normal): number {
+    return this.find(argv.bufs[i], argv.starts[i], argv.ends[i], flags);
+  }
+
+  /** Is the key present (and live)? Does not touch the LRU clock. */
+  exists(b: Uint8Array, start: number, end: number): boolean {
+    return this.find(b, start, end, Lookup.NoTouch) !== 0;
+  }
+
+  // -----------------------------------------------------------------------------------------
+  // Entry accessors
+  // -----------------------------------------------------------------------------------------
+
+  type(id: number): ValueType {
+    return this.store.entries.chunk(id)[base(id) + META] >>> 28;
+  }
+
+  flags(id: number): number {
+    return (this.store.entries.chunk(id)[base(id) + META] >>> 24) & 0xf;
+  }
+
+  setFlags(id: number, flags: number): void {
+    const c = this.store.entries.chunk(id);
+    const o = base(id);
+    c[o + META] = (c[o + META] & ~(0xf << 24)) | ((flags & 0xf) << 24);
+  }
+
+  lru(id: number): number {
+    return this.store.entries.chunk(id)[base(id) + META] & LRU_MASK;
+  }
+
+  /** Deadline in ms since the epoch, or 0 when the key does not expire. */
+  expireAt(id: number): number {
+    const slot = this.store.entries.chunk(id)[base(id) + EXPIRE_SLOT];
+    return slot === 0 ? 0 : this.expires.deadline(slot);
+  }
+
+  keyLength(id: number): number {
+    return this.store.entries.chunk(id)[base(id) + KEY_LEN];
+  }
+
+  /** The key's bytes, as [buffer, offset, length]; valid until the next write to the store. */
+  keyBuffer(id: number): Buffer {
+    return this.store.heap.bufferOf(this.store.entries.chunk(id)[base(id) + KEY_ADDR]);
+  }
+
+  keyOffset(id: number): number {
+    return this.store.heap.offsetOf(this.store.entries.chunk(id)[base(id) + KEY_ADDR]);
+  }
+
+  /** The key as a latin1 string (one char per byte). */
+  keyString(id: number): string {
+    const b = this.keyBuffer(id);
+    const o = this.keyOffset(id);
+    return b.latin1Slice(o, o + this.keyLength(id));
+  }
+
+  /** A copy of the key's bytes. */
+  keyBytes(id: number): Buffer {
+    const b = this.keyBuffer(id);
+    const o = this.keyOffset(id);
+    return Buffer.from(b.subarray(o, o + this.keyLength(id)));
+  }
+
+  // -----------------------------------------------------------------------------------------
+  // String values
+  // -----------------------------------------------------------------------------------------
+
+  stringLength(id: number): number {
+    return this.store.entries.chunk(id)[base(id) + VALUE_LEN];
+  }
+
+  /** Buffer holding a string value; read stringLength(id) bytes from stringOffset(id). */
+  stringBuffer(id: number): Buffer {
+    return this.store.heap.bufferOf(this.store.entries.chunk(id)[base(id) + VALUE]);
+  }
+
+  stringOffset(id: number): number {
+    return this.store.heap.offsetOf(this.store.entries.chunk(id)[base(id) + VALUE]);
+  }
+
+  /** A copy of a string value. */
+  stringBytes(id: number): Buffer {
+    const n = this.stringLength(id);
+    if (n === 0) return Buffer.alloc(0);
+    const b = this.stringBuffer(id);
+    const o = this.stringOffset(id);
+    return Buffer.from(b.subarray(o, o + n));
+  }
+
+  /** A string value as a latin1 string. */
+  stringValue(id: number): string {
+    const n = this.stringLength(id);
+    if (n === 0) return '';
+    return this.stringBuffer(id).latin1Slice(this.stringOffset(id), this.stringOffset(id) + n);
+  }
+
+  /**
+   * Set key k[ks, ke) to the string v[vs, ve), creating the key or replacing its value of any
+   * type. The TTL is removed unless `keepTtl`. Returns the entry.
+   */
+  setString(
+    k: Uint8Array,
+    ks: number,
+    ke: number,
+    v: Uint8Array,
+    vs: number,
+    ve: number,
+    keepTtl = false,
+  ): number {
+    let id = this.find(k, ks, ke, Lookup.NoTouch);
+    if (id === 0) {
+      id = this.create(k, ks, ke, ValueType.String);
+    } else {
+      this.releaseValue(id);
+      this.setTypeAndFlags(id, ValueType.String, 0);
+      if (!keepTtl) this.removeExpire(id);
+    }
+    this.writeString(id, v, vs, ve);
+    return id;
+  }
+
+  /** setString() with the key and value taken from argv. */
+  setStringArg(argv: Argv, keyIndex: number, valueIndex: number, keepTtl = false): number {
+    return this.setString(
+      argv.bufs[keyIndex],
+      argv.starts[keyIndex],
+      argv.ends[keyIndex],
+      argv.bufs[valueIndex],
+      argv.starts[valueIndex],
+      argv.ends[valueIndex],
+      keepTtl,
+    );
+  }
+
+  /** Replace the bytes of the string at entry `id` (keeps TTL and key). */
+  replaceString(id: number, v: Uint8Array, vs: number, ve: number): void {
+    this.releaseValue(id);
+    this.setTypeAndFlags(id, ValueType.String, 0);
+    this.writeString(id, v, vs, ve);
+  }
+
+  /**
+   * Make the string at entry `id` exactly `length` bytes long (new bytes are zero), reserving
+   * room to grow as Redis's sds does, and return nothing: callers then write through
+   * stringBuffer/stringOffset. Used by APPEND, SETRANGE and SETBIT.
+   */
+  resizeString(id: number, length: number): void {
+    const heap = this.store.heap;
+    const c = this.store.entries.chunk(id);
+    const o = base(id);
+    const oldLen = c[o + VALUE_LEN];
+    const cap = c[o + VALUE_CAP];
+    if (length <= cap) {
+      if (length > oldLen) heap.bufferOf(c[o + VALUE]).fill(0, heap.offsetOf(c[o + VALUE]) + oldLen, heap.offsetOf(c[o + VALUE]) + length);
+      c[o + VALUE_LEN] = length;
+      return;
+    }
+    // Grow with headroom: double below 1 MB, then 1 MB at a time (sdsMakeRoomFor's greed).
+    const want = length < 1024 * 1024 ? length * 2 : length + 1024 * 1024;
+    const newCap = blockCapacity(want);
+    const addr = heap.alloc(newCap);
+    const dst = heap.bufferOf(addr);
+    const dstOff = heap.offsetOf(addr);
+    if (oldLen > 0) {
+      const src = heap.bufferOf(c[o + VALUE]);
+      const srcOff = heap.offsetOf(c[o + VALUE]);
+      src.copy(dst, dstOff, srcOff, srcOff + oldLen);
+    }
+    dst.fill(0, dstOff + oldLen, dstOff + length);
+    heap.free(c[o + VALUE], cap);
+    c[o + VALUE] = addr;
+    c[o + VALUE_CAP] = newCap;
+    c[o + VALUE_LEN] = length;
+  }
+
+  private writeString(id: number, v: Uint8Array, vs: number, ve: number): void {
+    const heap = this.store.heap;
+    const c = this.store.entries.chunk(id);
+    const o = base(id);
+    const n = ve - vs;
+    const cap = blockCapacity(n);
+    c[o + VALUE] = heap.alloc(cap);
+    c[o + VALUE_CAP] = cap;
+    c[o + VALUE_LEN] = n;
+    if (n > 0) heap.write(c[o + VALUE], 0, v, vs, ve);
+  }
+
+  // -----------------------------------------------------------------------------------------
+  // Object values (collections): held by handle
+  // -----------------------------------------------------------------------------------------
+
+  /** The JS object held by a non-string key. */
+  object<T>(id: number): T {
+    return this.store.objects.get(this.store.entries.chunk(id)[base(id) + VALUE]) as T;
+  }
+
+  /** Set key k[ks, ke) to a new object value of `type`, replacing any value. Returns the entry. */
+  setObject(k: Uint8Array, ks: number, ke: number, type: ValueType, value: unknown, keepTtl = false): number {
+    let id = this.find(k, ks, ke, Lookup.NoTouch);
+    if (id === 0) id = this.create(k, ks, ke, type);
+    else {
+      this.releaseValue(id);
+      if (!keepTtl) this.removeExpire(id);
+    }
+    this.setTypeAndFlags(id, type, 0);
+    const c = this.store.entries.chunk(id);
+    c[base(id) + VALUE] = this.store.objects.add(value);
+    return id;
+  }
+
+  // -----------------------------------------------------------------------------------------
+  // Expiry
+  // -----------------------------------------------------------------------------------------
+
+  /** The deadline of entry `id` exactly (a bigint only beyond 2^53), or 0 without a TTL. */
+  expireAtExact(id: number): number | bigint {
+    const at = this.expireAt(id);
+    if (at > Number.MAX_SAFE_INTEGER && this.hugeDeadlines !== null) return this.hugeDeadlines.get(id) ?? at;
+    return at;
+  }
+
+  /** Give entry `id` the deadline `at` (ms since the epoch; a bigint beyond 2^53). */
+  setExpire(id: number, at: number | bigint): void {
+    if (typeof at === 'bigint') {
+      (this.hugeDeadlines ??= new Map()).set(id, at);
+      this.setExpireMs(id, Number(at));
+      return;
+    }
+    this.hugeDeadlines?.delete(id);
+    this.setExpireMs(id, at);
+  }
+
+  private setExpireMs(id: number, at: number): void {
+    const c = this.store.entries.chunk(id);
+    const o = base(id);
+    const slot = c[o + EXPIRE_SLOT];
+    if (slot !== 0) this.expires.setDeadline(slot, at);
+    else c[o + EXPIRE_SLOT] = this.expires.add(id, at);
+  }
+
+  /** Remove the TTL of entry `id`; returns whether it had one. */
+  removeExpire(id: number): boolean {
+    const entries = this.store.entries;
+    const c = entries.chunk(id);
+    const o = base(id);
+    const slot = c[o + EXPIRE_SLOT];
+    if (slot === 0) return false;
+    this.hugeDeadlines?.delete(id);
+    c[o + EXPIRE_SLOT] = 0;
+    const moved = this.expires.remove(slot);
+    if (moved !== 0) entries.chunk(moved)[base(moved) + EXPIRE_SLOT] = slot;
+    return true;
+  }
+
+  // -----------------------------------------------------------------------------------------
+  // Delete, rename, move
+  // -----------------------------------------------------------------------------------------
+
+  /** Delete entry `id` and free its key and value. */
+  delete(id: number): void {
+    this.dict.remove(id);
+    this.removeExpire(id);
+    this.releaseValue(id);
+    const c = this.store.entries.chunk(id);
+    const o = base(id);
+    this.store.heap.free(c[o + KEY_ADDR], c[o + KEY_LEN]);
+    this.store.entries.release(id);
+  }
+
+  /** Delete the key b[start, end) if present (and live); returns whether it was deleted. */
+  deleteKey(b: Uint8Array, start: number, end: number): boolean {
+    const id = this.find(b, start, end, Lookup.NoTouch);
+    if (id === 0) return false;
+    this.delete(id);
+    return true;
+  }
+
+  /**
+   * Give entry `id` the key b[start, end) (RENAME). The caller has removed any key of that name.
+   * The value, TTL and LRU clock stay with the entry.
+   */
+  rekey(id: number, b: Uint8Array, start: number, end: number): void {
+    this.dict.remove(id);
+    this.setKey(id, b, start, end);
+    this.dict.insert(id);
+  }
+
+  /** Move entry `id` into database `target` (MOVE, SWAPDB helpers). The key must not exist there. */
+  moveTo(id: number, target: Database): void {
+    const at = this.expireAtExact(id);
+    this.removeExpire(id);
+    this.dict.remove(id);
+    target.dict.insert(id);
+    if (at !== 0) target.setExpire(id, at);
+  }
+
+  /** Create an entry for a key known to be absent. */
+  create(k: Uint8Array, ks: number, ke: number, type: ValueType): number {
+    const id = this.store.entries.allocate();
+    this.setKey(id, k, ks, ke);
+    this.setTypeAndFlags(id, type, 0);
+    this.dict.insert(id);
+    return id;
+  }
+
+  private setKey(id: number, k: Uint8Array, ks: number, ke: number): void {
+    const heap = this.store.heap;
+    const c = this.store.entries.chunk(id);
+    const o = base(id);
+    if (c[o + KEY_ADDR] !== 0 || c[o + KEY_LEN] !== 0) heap.free(c[o + KEY_ADDR], c[o + KEY_LEN]);
+    c[o + HASH] = hashBytes(k, ks, ke);
+    c[o + KEY_LEN] = ke - ks;
+    c[o + KEY_ADDR] = heap.store(k, ks, ke);
+  }
+
+  private setTypeAndFlags(id: number, type: ValueType, flags: number): void {
+    const c = this.store.entries.chunk(id);
+    const o = base(id);
+    c[o + META] = ((type & 0xf) << 28) | ((flags & 0xf) << 24) | this.store.lruClock;
+  }
+
+  /** Free whatever value entry `id` holds (the entry keeps its key). */
+  private releaseValue(id: number): void {
+    const c = this.store.entries.chunk(id);
+    const o = base(id);
+    const type = c[o + META] >>> 28;
+    if (type === ValueType.String) {
+      this.store.heap.free(c[o + VALUE], c[o + VALUE_CAP]);
+    } else if (type !== ValueType.None) {
+      this.store.objects.remove(c[o + VALUE]);
+    }
+    c[o + VALUE] = 0;
+    c[o + VALUE_LEN] = 0;
+    c[o + VALUE_CAP] = 0;
+  }
+
+  /** Is the string's encoding pinned to "raw" (modified in place)? */
+  isRawEncoded(id: number): boolean {
+    return (this.flags(id) & EntryFlag.RawEncoding) !== 0;
+  }
+}

@@ -1,0 +1,322 @@
+/**
+ * Dict: the hash table of one database, built as Redis builds its dict.
+ *
+ * Buckets are a Uint32Array of entry ids, chains run through the entries' NEXT word, and a
+ * resize never rehashes everything at once: like Redis, a second table is allocated and buckets
+ * move over a few at a time, on each operation and in background slices, so a table of tens of
+ * millions of keys grows with no long stall (a JavaScript Map would rehash all at once, and caps
+ * at 2^24 entries). SCAN uses Redis's reverse-binary cursor over the buckets, which returns every
+ * key present for the whole scan at least once even when the table grows or shrinks between
+ * calls.
+ */
+
+import { Entries, base, HASH, NEXT, KEY_ADDR, KEY_LEN } from './entries.js';
+import type { Heap } from './heap.js';
+
+const INITIAL_SIZE = 4;
+/** Buckets moved per operation while rehashing (Redis moves one; ours are cheaper). */
+const STEP_BUCKETS = 2;
+/** A table under this fill (percent) is shrunk by the cron, as Redis's HASHTABLE_MIN_FILL. */
+const MIN_FILL_PERCENT = 10;
+
+export class Dict {
+  private t0: Uint32Array = new Uint32Array(INITIAL_SIZE);
+  private t1: Uint32Array | null = null;
+  /** Next bucket of t0 to move while rehashing, -1 when not rehashing. */
+  private rehashIdx = -1;
+  /** Keys in the table. */
+  size = 0;
+
+  constructor(
+    private readonly entries: Entries,
+    private readonly heap: Heap,
+  ) {}
+
+  get rehashing(): boolean {
+    return this.rehashIdx >= 0;
+  }
+
+  /** Bucket arrays' footprint, for memory accounting. */
+  get reservedBytes(): number {
+    return this.t0.byteLength + (this.t1 ? this.t1.byteLength : 0);
+  }
+
+  /** Does entry `id` hold exactly the key bytes b[start, end)? */
+  keyEquals(id: number, b: Uint8Array, start: number, end: number): boolean {
+    const c = this.entries.chunk(id);
+    const o = base(id);
+    const n = end - start;
+    if (c[o + KEY_LEN] !== n) return false;
+    if (n === 0) return true;
+    const addr = c[o + KEY_ADDR];
+    const kb = this.heap.bufferOf(addr);
+    let ko = this.heap.offsetOf(addr);
+    for (let i = start; i < end; i++) if (kb[ko++] !== b[i]) return false;
+    return true;
+  }
+
+  /** The entry with this key, or 0. */
+  find(hash: number, b: Uint8Array, start: number, end: number): number {
+    if (this.size === 0) return 0;
+    if (this.rehashIdx >= 0) this.rehashStep(STEP_BUCKETS);
+    const entries = this.entries;
+    const t0 = this.t0;
+    const i0 = hash & (t0.length - 1);
+    // Buckets below rehashIdx have already moved to t1.
+    if (this.rehashIdx < 0 || i0 >= this.rehashIdx) {
+      for (let id = t0[i0]; id !== 0; ) {
+        const c = entries.chunk(id);
+        const o = base(id);
+        if (c[o + HASH] === hash && this.keyEquals(id, b, start, end)) return id;
+        id = c[o + NEXT];
+      }
+    }
+    const t1 = this.t1;
+    if (t1 !== null) {
+      for (let id = t1[hash & (t1.length - 1)]; id !== 0; ) {
+        const c = entries.chunk(id);
+        const o = base(id);
+        if (c[o + HASH] === hash && this.keyEquals(id, b, start, end)) return id;
+        id = c[o + NEXT];
+      }
+    }
+    return 0;
+  }
+
+  /** Link entry `id` (its HASH and key already set, its key not present) into the table. */
+  insert(id: number): void {
+    if (this.rehashIdx >= 0) this.rehashStep(STEP_BUCKETS);
+    else if (this.size >= this.t0.length) this.startResize(this.t0.length * 2);
+    const c = this.entries.chunk(id);
+    const o = base(id);
+    const table = this.t1 ?? this.t0;
+    const i = c[o + HASH] & (table.length - 1);
+    c[o + NEXT] = table[i];
+    table[i] = id;
+    this.size++;
+  }
+
+  /** Unlink entry `id` from the table (the entry itself is not released). */
+  remove(id: number): void {
+    if (this.rehashIdx >= 0) this.rehashStep(STEP_BUCKETS);
+    const hash = this.entries.chunk(id)[base(id) + HASH];
+    if (this.unlinkFrom(this.t0, hash, id) || (this.t1 !== null && this.unlinkFrom(this.t1, hash, id))) {
+      this.size--;
+      return;
+    }
+    throw new Error('Dict.remove: entry not in table');
+  }
+
+  private unlinkFrom(table: Uint32Array, hash: number, id: number): boolean {
+    const entries = this.entries;
+    const i = hash & (table.length - 1);
+    let prev = 0;
+    for (let cur = table[i]; cur !== 0; ) {
+      const next = entries.chunk(cur)[base(cur) + NEXT];
+      if (cur === id) {
+        if (prev === 0) table[i] = next;
+        else entries.chunk(prev)[base(prev) + NEXT] = next;
+        return true;
+      }
+      prev = cur;
+      cur = next;
+    }
+    return false;
+  }
+
+  private startResize(minSize: number): void {
+    let size = INITIAL_SIZE;
+    while (size < minSize) size *= 2;
+    if (size === this.t0.length) return;
+    this.t1 = new Uint32Array(size);
+    this.rehashIdx = 0;
+  }
+
+  /** Shrink a sparse table (the cron calls this, as Redis's tryResizeHashTables). */
+  shrinkIfSparse(): void {
+    if (this.rehashIdx >= 0 || this.t0.length <= INITIAL_SIZE) return;
+    if ((this.size * 100) / this.t0.length < MIN_FILL_PERCENT) this.startResize(Math.max(this.size, INITIAL_SIZE));
+  }
+
+  /**
+   * Move up to `n` buckets from t0 to t1 (visiting at most 10n empty ones, as Redis does).
+   * Returns true while there is more to move.
+   */
+  rehashStep(n: number): boolean {
+    const t1 = this.t1;
+    if (t1 === null) return false;
+    const t0 = this.t0;
+    const entries = this.entries;
+    const mask1 = t1.length - 1;
+    let emptyVisits = n * 10;
+    while (n-- > 0 && this.rehashIdx < t0.length) {
+      while (t0[this.rehashIdx] === 0) {
+        this.rehashIdx++;
+        if (this.rehashIdx >= t0.length) break;
+        if (--emptyVisits === 0) return true;
+      }
+      if (this.rehashIdx >= t0.length) break;
+      let id = t0[this.rehashIdx];
+      while (id !== 0) {
+        const c = entries.chunk(id);
+        const o = base(id);
+        const next = c[o + NEXT];
+        const i = c[o + HASH] & mask1;
+        c[o + NEXT] = t1[i];
+        t1[i] = id;
+        id = next;
+      }
+      t0[this.rehashIdx] = 0;
+      this.rehashIdx++;
+    }
+    if (this.rehashIdx >= t0.length) {
+      this.t0 = t1;
+      this.t1 = null;
+      this.rehashIdx = -1;
+      return false;
+    }
+    return true;
+  }
+
+  /** Rehash in steps of 100 buckets until `ms` milliseconds have passed or it is done. */
+  rehashFor(ms: number): boolean {
+    const until = performance.now() + ms;
+    while (this.rehashStep(100)) {
+      if (performance.now() >= until) return true;
+    }
+    return false;
+  }
+
+  /** Call `fn` for every entry (KEYS, FLUSHDB's freeing walk). `fn` must not modify the table. */
+  forEach(fn: (id: number) => void): void {
+    const entries = this.entries;
+    for (const table of this.t1 ? [this.t0, this.t1] : [this.t0]) {
+      for (let i = 0; i < table.length; i++) {
+        for (let id = table[i]; id !== 0; ) {
+          const next = entries.chunk(id)[base(id) + NEXT];
+          fn(id);
+          id = next;
+        }
+      }
+    }
+  }
+
+  /**
+   * Unlink up to `n` entries into `out`, emptying the table bucket by bucket (lazy FLUSHDB frees
+   * a detached table this way, in slices). Returns true while entries remain.
+   */
+  drain(n: number, out: number[]): boolean {
+    const entries = this.entries;
+    for (const table of this.t1 ? [this.t0, this.t1] : [this.t0]) {
+      for (let i = this.drainIdx; i < table.length && n > 0; i++) {
+        let id = table[i];
+        while (id !== 0 && n > 0) {
+          const next = entries.chunk(id)[base(id) + NEXT];
+          out.push(id);
+          this.size--;
+          n--;
+          id = next;
+        }
+        table[i] = id;
+        if (id !== 0) break;
+        this.drainIdx = i + 1;
+      }
+      if (n > 0) this.drainIdx = 0; // this table is empty: the next one starts at 0
+    }
+    return this.size > 0;
+  }
+
+  private drainIdx = 0;
+
+  /**
+   * One step of SCAN from `cursor`: emits the entries of the cursor's bucket (and, while
+   * rehashing, of its expansions in the larger table) into `out`, and returns the next cursor,
+   * 0 when the scan is complete. This is Redis's dictScan: the cursor's bits are incremented
+   * from the most significant end, so buckets that split or merge in a resize are never skipped.
+   */
+  scan(cursor: number, out: number[]): number {
+    if (this.size === 0) return 0;
+    let v = cursor >>> 0;
+    if (this.t1 === null) {
+      const m0 = this.t0.length - 1;
+      this.emitBucket(this.t0, v & m0, out);
+      v = (v | ~m0) >>> 0;
+      v = reverseBits(v);
+      v = (v + 1) >>> 0;
+      v = reverseBits(v);
+      return v;
+    }
+    let small = this.t0;
+    let big = this.t1;
+    if (small.length > big.length) [small, big] = [big, small];
+    const m0 = small.length - 1;
+    const m1 = big.length - 1;
+    this.emitBucket(small, v & m0, out);
+    do {
+      this.emitBucket(big, v & m1, out);
+      v = (v | ~m1) >>> 0;
+      v = reverseBits(v);
+      v = (v + 1) >>> 0;
+      v = reverseBits(v);
+    } while ((v & (m0 ^ m1)) !== 0);
+    return v;
+  }
+
+  private emitBucket(table: Uint32Array, i: number, out: number[]): void {
+    // While rehashing, t0's buckets below rehashIdx are empty, so nothing is emitted twice.
+    for (let id = table[i]; id !== 0; id = this.entries.chunk(id)[base(id) + NEXT]) out.push(id);
+  }
+
+  /** A random entry, or 0 when empty. Chains are short (load factor <= 1 after growth). */
+  random(): number {
+    if (this.size === 0) return 0;
+    for (let attempt = 0; attempt < 1000; attempt++) {
+      const id = this.randomInBucket();
+      if (id !== 0) return id;
+    }
+    // A very sparse table the cron has not shrunk yet: walk from a random bucket.
+    const tables = this.t1 ? [this.t0, this.t1] : [this.t0];
+    for (const table of tables) {
+      const startAt = Math.floor(Math.random() * table.length);
+      for (let k = 0; k < table.length; k++) {
+        const id = table[(startAt + k) & (table.length - 1)];
+        if (id !== 0) return id;
+      }
+    }
+    return 0;
+  }
+
+  private randomInBucket(): number {
+    let table = this.t0;
+    let i: number;
+    if (this.t1 !== null) {
+      // Pick uniformly among the buckets that can hold entries: t0's unmoved ones and all of t1.
+      const live0 = this.t0.length - this.rehashIdx;
+      const r = Math.floor(Math.random() * (live0 + this.t1.length));
+      if (r < live0) i = this.rehashIdx + r;
+      else {
+        table = this.t1;
+        i = r - live0;
+      }
+    } else {
+      i = Math.floor(Math.random() * table.length);
+    }
+    let len = 0;
+    for (let id = table[i]; id !== 0; id = this.entries.chunk(id)[base(id) + NEXT]) len++;
+    if (len === 0) return 0;
+    let k = Math.floor(Math.random() * len);
+    let id = table[i];
+    while (k-- > 0) id = this.entries.chunk(id)[base(id) + NEXT];
+    return id;
+  }
+}
+
+/** Reverse the 32 bits of v. */
+function reverseBits(v: number): number {
+  v = ((v >>> 1) & 0x55555555) | ((v & 0x55555555) << 1);
+  v = ((v >>> 2) & 0x33333333) | ((v & 0x33333333) << 2);
+  v = ((v >>> 4) & 0x0f0f0f0f) | ((v & 0x0f0f0f0f) << 4);
+  v = ((v >>> 8) & 0x00ff00ff) | ((v & 0x00ff00ff) << 8);
+  v = (v >>> 16) | (v << 16);
+  return v >>> 0;
+}

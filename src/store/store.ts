@@ -1,0 +1,239 @@
+/**
+ * Store: all the databases and the memory they share, with the background work that keeps them
+ * tidy (active expiry, incremental rehash, lazy freeing), each run in bounded slices.
+ *
+ * The Store knows nothing of clients or the wire. The engine tells it the time once per command
+ * (Redis caches its clock the same way, so one command sees one "now"), and subscribes to the
+ * keys it expires so notifications and propagation can follow.
+ */
+
+import { Database } from './database.js';
+import { base, EXPIRE_SLOT, KEY_ADDR, KEY_LEN, META, VALUE, VALUE_CAP, ValueType, LRU_MASK } from './entries.js';
+import { Entries } from './entries.js';
+import { Heap } from './heap.js';
+import { ObjectTable } from './objects.js';
+import type { Dict } from './dict.js';
+import type { ExpirySet } from './expires.js';
+
+/** Keys sampled per database per round of the active expire cycle (Redis: 20 at effort 1). */
+const EXPIRE_KEYS_PER_LOOP = 20;
+
+export class Store {
+  readonly heap = new Heap();
+  readonly entries = new Entries();
+  readonly objects = new ObjectTable();
+  databases: Database[] = [];
+
+  /** Redis's 24-bit LRU clock (seconds). */
+  lruClock = 0;
+  private clock = Date.now();
+
+  /** Set while loading a dataset or acting as a replica: expired keys are not deleted on read. */
+  keepExpired = false;
+  activeExpireEnabled = true;
+  activeExpireEffort = 1;
+
+  expiredKeys = 0;
+  keyspaceHits = 0;
+  keyspaceMisses = 0;
+  expiredStalePercent = 0;
+  expiredTimeCapReached = 0;
+  /** Called just before a key is deleted because it expired. */
+  onExpire: ((db: Database, id: number) => void) | null = null;
+
+  private readonly lazyFree: { dict: Dict; expires: ExpirySet }[] = [];
+  lazyFreedObjects = 0;
+
+  constructor(databaseCount: number) {
+    for (let i = 0; i < databaseCount; i++) this.databases.push(new Database(i, this));
+    this.tick(Date.now());
+  }
+
+  /** The current command's time in ms. */
+  now(): number {
+    return this.clock;
+  }
+
+  /** Advance the cached clock (once per command, and from the cron). */
+  tick(ms: number): void {
+    this.clock = ms;
+    this.lruClock = Math.floor(ms / 1000) & LRU_MASK;
+  }
+
+  /** Delete an expired key met on lookup; false when expired keys must be kept (replica). */
+  expireLazily(db: Database, id: number): boolean {
+    if (this.keepExpired) return false;
+    this.expire(db, id);
+    return true;
+  }
+
+  /** A kept expired key is still reported missing to readers. */
+  hidesExpired(): boolean {
+    return true;
+  }
+
+  private expire(db: Database, id: number): void {
+    this.onExpire?.(db, id);
+    db.delete(id);
+    this.expiredKeys++;
+  }
+
+  get pendingLazyFree(): number {
+    let n = 0;
+    for (const item of this.lazyFree) n += item.dict.size;
+    return n;
+  }
+
+  // -----------------------------------------------------------------------------------------
+  // Whole-database operations
+  // -----------------------------------------------------------------------------------------
+
+  /** FLUSHDB: empty one database. With `lazy`, its keys are freed in background slices. */
+  flushDatabase(db: Database, lazy: boolean): void {
+    const old = { dict: db.dict, expires: db.expires };
+    db.reset();
+    if (old.dict.size === 0) return;
+    this.lazyFree.push(old);
+    if (!lazy) while (this.freeSome(1 << 30)) {}
+  }
+
+  /** FLUSHALL: when every database goes, the memory goes back in one step. */
+  flushAll(): void {
+    for (const db of this.databases) db.reset();
+    this.lazyFree.length = 0;
+    this.heap.clear();
+    this.entries.clear();
+    this.objects.clear();
+  }
+
+  /** SWAPDB: the two databases exchange their contents; clients stay on their numbers. */
+  swap(a: number, b: number): void {
+    this.databases[a].swapContents(this.databases[b]);
+  }
+
+  /** Free up to `limit` keys of detached databases; returns true while work remains. */
+  freeSome(limit: number): boolean {
+    const ids: number[] = [];
+    while (this.lazyFree.length > 0 && limit > 0) {
+      const item = this.lazyFree[0];
+      ids.length = 0;
+      const more = item.dict.drain(Math.min(limit, 4096), ids);
+      for (const id of ids) this.releaseEntry(id);
+      this.lazyFreedObjects += ids.length;
+      limit -= ids.length;
+      if (!more) this.lazyFree.shift();
+    }
+    return this.lazyFree.length > 0;
+  }
+
+  /** Free an entry that is no longer in any table. */
+  private releaseEntry(id: number): void {
+    const c = this.entries.chunk(id);
+    const o = base(id);
+    const type = c[o + META] >>> 28;
+    if (type === ValueType.String) this.heap.free(c[o + VALUE], c[o + VALUE_CAP]);
+    else if (type !== ValueType.None) this.objects.remove(c[o + VALUE]);
+    this.heap.free(c[o + KEY_ADDR], c[o + KEY_LEN]);
+    c[o + EXPIRE_SLOT] = 0;
+    this.entries.release(id);
+  }
+
+  // -----------------------------------------------------------------------------------------
+  // Background work
+  // -----------------------------------------------------------------------------------------
+
+  /**
+   * Redis's active expire cycle: per database, sample volatile keys and delete the expired ones,
+   * repeating while more than a tenth of a sample had expired, within `budgetMs`.
+   */
+  activeExpireCycle(budgetMs: number): void {
+    if (!this.activeExpireEnabled || this.keepExpired) return;
+    const deadline = performance.now() + budgetMs;
+    const effort = this.activeExpireEffort - 1;
+    const perLoop = EXPIRE_KEYS_PER_LOOP + (EXPIRE_KEYS_PER_LOOP / 4) * effort;
+    const acceptableStale = 10 - effort;
+    let sampledTotal = 0;
+    let expiredTotal = 0;
+    for (const db of this.databases) {
+      const set = db.expires;
+      let repeat = true;
+      let ttlSum = 0;
+      let ttlSamples = 0;
+      while (repeat && set.size > 0) {
+        const now = this.now();
+        let sampled = 0;
+        let expired = 0;
+        const n = Math.min(perLoop, set.size);
+        for (let k = 0; k < n && set.size > 0; k++) {
+          if (set.cursor > set.size) set.cursor = 1;
+          const slot = set.cursor;
+          const at = set.deadline(slot);
+          sampled++;
+          if (at <= now) {
+            // The last slot moves into this one, so the cursor stays to look at it next.
+            this.expire(db, set.owner(slot));
+            expired++;
+          } else {
+            ttlSum += at - now;
+            ttlSamples++;
+            set.cursor++;
+          }
+        }
+        sampledTotal += sampled;
+        expiredTotal += expired;
+        repeat = sampled > 0 && (expired * 100) / sampled > acceptableStale;
+        if (performance.now() >= deadline) {
+          this.expiredTimeCapReached++;
+          this.updateAvgTtl(db, ttlSum, ttlSamples);
+          this.updateStale(sampledTotal, expiredTotal);
+          return;
+        }
+      }
+      this.updateAvgTtl(db, ttlSum, ttlSamples);
+    }
+    this.updateStale(sampledTotal, expiredTotal);
+  }
+
+  private updateAvgTtl(db: Database, sum: number, samples: number): void {
+    if (samples === 0) return;
+    const avg = sum / samples;
+    // The same running average Redis keeps: 2% weight for each new sample.
+    db.avgTtl = db.avgTtl === 0 ? avg : (db.avgTtl / 50) * 49 + avg / 50;
+  }
+
+  private updateStale(sampled: number, expired: number): void {
+    const current = sampled > 0 ? expired / sampled : 0;
+    this.expiredStalePercent = this.expiredStalePercent * 0.95 + current * 0.05;
+  }
+
+  /** Move rehashing tables along and free detached ones, for up to `budgetMs`. */
+  backgroundWork(budgetMs: number): boolean {
+    const deadline = performance.now() + budgetMs;
+    let more = false;
+    for (const db of this.databases) {
+      if (db.dict.rehashing) {
+        more = db.dict.rehashFor(Math.max(0, deadline - performance.now())) || more;
+      }
+    }
+    while (this.lazyFree.length > 0 && performance.now() < deadline) this.freeSome(4096);
+    return more || this.lazyFree.length > 0;
+  }
+
+  /** Shrink sparse tables (the cron, as Redis's tryResizeHashTables). */
+  shrinkTables(): void {
+    for (const db of this.databases) db.dict.shrinkIfSparse();
+  }
+
+  /** Bytes the keyspace occupies outside the JS heap (blocks in use, entries, buckets). */
+  get offHeapBytes(): number {
+    let n = this.heap.usedBytes + this.entries.reservedBytes;
+    for (const db of this.databases) n += db.dict.reservedBytes;
+    return n;
+  }
+
+  get totalKeys(): number {
+    let n = 0;
+    for (const db of this.databases) n += db.size;
+    return n;
+  }
+}
