@@ -2,8 +2,19 @@
  * Every command family, in one list the engine registers. A new family adds one line here.
  */
 
+import { clientCommands } from './client.js';
+import { commandCommands } from './command.js';
 import { connectionCommands } from './connection.js';
+import { keyCommands } from './keys.js';
+import { serverCommands } from './server.js';
 import { stringCommands } from './strings.js';
 import type { CommandEntry } from './types.js';
 
-export const ALL_FAMILIES: readonly (readonly CommandEntry[])[] = [connectionCommands, stringCommands];
+export const ALL_FAMILIES: readonly (readonly CommandEntry[])[] = [
+  connectionCommands,
+  stringCommands,
+  keyCommands,
+  serverCommands,
+  clientCommands,
+  commandCommands,
+];

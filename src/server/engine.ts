@@ -99,6 +99,15 @@ export class Engine {
       this.countErrors(client);
       return;
     }
+    if ((cmd.bits & CommandBit.Protected) !== 0 && !this.allowsProtected(client)) {
+      cmd.rejectedCalls++;
+      const debug = cmd.name === 'debug';
+      reply.error(
+        `ERR ${debug ? 'DEBUG' : 'MODULE'} command not allowed. If the ${debug ? 'enable-debug-command' : 'enable-module-command'} option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`,
+      );
+      this.countErrors(client);
+      return;
+    }
     const handler = cmd.handler;
     if (handler === null) {
       // A container reached without a subcommand it knows (arity let it through).
@@ -118,6 +127,14 @@ export class Engine {
       cmd.failedCalls++;
       this.countErrors(client);
     }
+  }
+
+  /** enable-debug-command: yes, or local and the client is on loopback or the unix socket. */
+  private allowsProtected(client: Client): boolean {
+    const setting = this.config.get('enable-debug-command');
+    if (setting === 'yes') return true;
+    if (setting === 'no') return false;
+    return client.socket === null || (client.flags & ClientFlag.UnixSocket) !== 0 || /^(127\.|\[::1\]|::1)/.test(client.addr);
   }
 
   private rejectUnknown(client: Client, argv: Argv): void {

@@ -1,0 +1,7 @@
+/**
+ * CLIENT and its subcommands: connection introspection and control.
+ */
+
+import type { CommandEntry } from './types.js';
+
+export const clientCommands: CommandEntry[] = [];

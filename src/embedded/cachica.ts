@@ -1,0 +1,175 @@
+/**
+ * Cachica: the data store inside a Node.js process, with no socket.
+ *
+ *   import { Cachica } from 'cachica';
+ *   const db = new Cachica();
+ *   await db.command('SET', 'k', 'v');   // 'OK'
+ *   await db.get('k');                   // 'v'
+ *
+ * It runs the very command table the server runs: a command is encoded into an Argv, executed by
+ * the engine for an in-process client that speaks RESP3, and the reply bytes are decoded as a
+ * RESP3 client would decode them. So every command, option and error behaves exactly as over
+ * the wire; error replies are thrown (or rejected) as ReplyError.
+ */
+
+import { ALL_FAMILIES } from '../commands/index.js';
+import { ReplyDecoder, ReplyError, type ReplyValue } from '../client/decoder.js';
+import { Argv } from '../protocol/argv.js';
+import type { Client } from '../server/client.js';
+import { Config } from '../server/config.js';
+import { Engine } from '../server/engine.js';
+
+export type CommandArgument = string | Buffer | Uint8Array | number | bigint;
+
+export interface CachicaOptions {
+  /** Server parameters, as in cachica.conf (e.g. { databases: 4, 'proto-max-bulk-len': '1mb' }). */
+  config?: Record<string, string | number>;
+  /** Return bulk strings as Buffers instead of UTF-8 strings. */
+  returnBuffers?: boolean;
+}
+
+function toBytes(arg: CommandArgument): Uint8Array {
+  if (typeof arg === 'string') return Buffer.from(arg, 'utf8');
+  if (typeof arg === 'number' || typeof arg === 'bigint') return Buffer.from(String(arg), 'latin1');
+  return arg;
+}
+
+/** One in-process connection: its own selected database, RESP version and name. */
+export class Session {
+  protected readonly client: Client;
+  private readonly decoder: ReplyDecoder;
+
+  constructor(
+    protected readonly engine: Engine,
+    returnBuffers: boolean,
+  ) {
+    this.client = engine.createClient();
+    this.client.reply.protocol = 3;
+    this.decoder = new ReplyDecoder({ bulkAs: returnBuffers ? 'buffer' : 'string' });
+  }
+
+  /** Run a command and return its raw reply bytes (RESP2 or RESP3, as the session speaks). */
+  raw(args: readonly CommandArgument[]): Buffer {
+    if (args.length === 0) throw new TypeError('a command needs a name');
+    const argv = Argv.from(args.map(toBytes));
+    this.engine.execute(this.client, argv);
+    return Buffer.from(this.client.reply.take(true));
+  }
+
+  /** Run a command synchronously; error replies are thrown as ReplyError. */
+  commandSync(...args: CommandArgument[]): ReplyValue {
+    const bytes = this.raw(args);
+    this.decoder.push(bytes);
+    let value: ReplyValue | undefined;
+    // A command replies exactly once; anything else (pushes) would follow in the same bytes.
+    value = this.decoder.next();
+    for (let extra = this.decoder.next(); extra !== undefined; extra = this.decoder.next()) {
+      // Out-of-band frames (RESP3 pushes) are not replies to this command.
+    }
+    if (value instanceof ReplyError) throw value;
+    return value ?? null;
+  }
+
+  /** Run a command; resolves with the reply, rejects with ReplyError on an error reply. */
+  command(...args: CommandArgument[]): Promise<ReplyValue> {
+    try {
+      return Promise.resolve(this.commandSync(...args));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  // Typed helpers for the everyday commands.
+
+  async get(key: CommandArgument): Promise<string | Buffer | null> {
+    return (await this.command('GET', key)) as string | Buffer | null;
+  }
+
+  async set(
+    key: CommandArgument,
+    value: CommandArgument,
+    options: { EX?: number; PX?: number; EXAT?: number; PXAT?: number; NX?: boolean; XX?: boolean; KEEPTTL?: boolean; GET?: boolean } = {},
+  ): Promise<string | Buffer | null> {
+    const args: CommandArgument[] = ['SET', key, value];
+    for (const opt of ['EX', 'PX', 'EXAT', 'PXAT'] as const) if (options[opt] !== undefined) args.push(opt, options[opt] as number);
+    for (const opt of ['NX', 'XX', 'KEEPTTL', 'GET'] as const) if (options[opt]) args.push(opt);
+    return (await this.command(...args)) as string | Buffer | null;
+  }
+
+  async del(...keys: CommandArgument[]): Promise<number> {
+    return (await this.command('DEL', ...keys)) as number;
+  }
+
+  async exists(...keys: CommandArgument[]): Promise<number> {
+    return (await this.command('EXISTS', ...keys)) as number;
+  }
+
+  async incr(key: CommandArgument): Promise<number> {
+    return (await this.command('INCR', key)) as number;
+  }
+
+  async incrBy(key: CommandArgument, by: number | bigint): Promise<number | bigint> {
+    return (await this.command('INCRBY', key, by)) as number | bigint;
+  }
+
+  async mget(...keys: CommandArgument[]): Promise<(string | Buffer | null)[]> {
+    return (await this.command('MGET', ...keys)) as (string | Buffer | null)[];
+  }
+
+  async mset(pairs: Record<string, CommandArgument>): Promise<string> {
+    const args: CommandArgument[] = ['MSET'];
+    for (const [k, v] of Object.entries(pairs)) args.push(k, v);
+    return (await this.command(...args)) as string;
+  }
+
+  async expire(key: CommandArgument, seconds: number): Promise<number> {
+    return (await this.command('EXPIRE', key, seconds)) as number;
+  }
+
+  async ttl(key: CommandArgument): Promise<number> {
+    return (await this.command('TTL', key)) as number;
+  }
+
+  async keys(pattern: CommandArgument): Promise<(string | Buffer)[]> {
+    return (await this.command('KEYS', pattern)) as (string | Buffer)[];
+  }
+
+  async select(db: number): Promise<string> {
+    return (await this.command('SELECT', db)) as string;
+  }
+
+  /** Forget this session (its client state goes away). */
+  close(): void {
+    this.engine.removeClient(this.client);
+  }
+}
+
+/** An in-process cachica: a default session plus the engine behind it. */
+export class Cachica extends Session {
+  private readonly returnBuffers: boolean;
+
+  constructor(options: CachicaOptions = {}) {
+    const config = new Config();
+    for (const [name, value] of Object.entries(options.config ?? {})) config.setInitial(name, String(value));
+    const engine = new Engine(config, ALL_FAMILIES);
+    super(engine, options.returnBuffers ?? false);
+    this.returnBuffers = options.returnBuffers ?? false;
+    engine.startCron();
+  }
+
+  /** A separate connection to the same data (its own SELECT, RESP version, name). */
+  session(): Session {
+    return new Session(this.engine, this.returnBuffers);
+  }
+
+  /** The engine, for tools that need more than commands (metrics, tests). */
+  get internals(): Engine {
+    return this.engine;
+  }
+
+  /** Stop background timers; the data stays readable. */
+  override close(): void {
+    this.engine.stopCron();
+    super.close();
+  }
+}
