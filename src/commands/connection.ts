@@ -6,13 +6,17 @@
 import type { Argv } from '../protocol/argv.js';
 import type { Client } from '../server/client.js';
 import { argInt64 } from './args.js';
-import { DB_INDEX_OUT_OF_RANGE, NOT_INTEGER, SYNTAX } from './errors.js';
+import { DB_INDEX_OUT_OF_RANGE, INT_RANGE, NOT_INTEGER, SYNTAX, wrongArity } from './errors.js';
 import type { CommandEntry } from './types.js';
 import { SERVER_VERSION } from '../server/version.js';
 
 const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
 
 function ping(c: Client, argv: Argv): void {
+  if (argv.count > 2) {
+    c.reply.error(wrongArity('ping'));
+    return;
+  }
   if (argv.count === 1) c.reply.simple('PONG');
   else c.reply.bulkBytes(argv.bufs[1], argv.starts[1], argv.ends[1]);
 }
@@ -28,8 +32,12 @@ function quit(c: Client): void {
 
 function select(c: Client, argv: Argv): void {
   const index = argInt64(argv, 1);
-  if (index === null || typeof index === 'bigint' || index > 2147483647 || index < -2147483648) {
+  if (index === null) {
     c.reply.error(NOT_INTEGER);
+    return;
+  }
+  if (index > 2147483647 || index < -2147483648) {
+    c.reply.error(INT_RANGE);
     return;
   }
   if (index < 0 || index >= c.engine.store.databases.length) {

@@ -17,6 +17,8 @@ export const NOAUTH = 'NOAUTH Authentication required.';
 export const NOT_POSITIVE = 'ERR value is out of range, must be positive';
 export const INVALID_CURSOR = 'ERR invalid cursor';
 export const NAN_OR_INFINITY = 'ERR increment would produce NaN or Infinity';
+/** getIntFromObjectOrReply's text for an int64 outside the int range (sic: "must between"). */
+export const INT_RANGE = 'ERR value is out of range, value must between -2147483648 and 2147483647';
 export const SELECT_NOT_ALLOWED_IN_CLUSTER = 'ERR SELECT is not allowed in cluster mode';
 
 export function wrongArity(fullname: string): string {

@@ -11,8 +11,17 @@ import type { Argv } from '../protocol/argv.js';
 import { commandMeta } from './meta/index.js';
 import { FLAG_BITS, type Command, type CommandEntry } from './types.js';
 
+function bucketOf(length: number, firstLower: number): number {
+  return length * 32 + (firstLower & 31);
+}
+
 export class CommandRegistry {
   private readonly top = new Map<string, Command>();
+  /**
+   * Top-level commands bucketed by name length and first letter, so the hot path finds a
+   * command by comparing bytes case-insensitively instead of building a lower-case string.
+   */
+  private readonly buckets: Command[][] = [];
 
   register(entries: readonly CommandEntry[]): void {
     for (const entry of entries) {
@@ -49,7 +58,10 @@ export class CommandRegistry {
       failedCalls: 0,
     };
     if (container) container.subcommands?.set(fullname.slice(fullname.indexOf('|') + 1), cmd);
-    else this.top.set(fullname, cmd);
+    else {
+      this.top.set(fullname, cmd);
+      (this.buckets[bucketOf(fullname.length, fullname.charCodeAt(0))] ??= []).push(cmd);
+    }
     return cmd;
   }
 
@@ -70,9 +82,26 @@ export class CommandRegistry {
    * subcommand. Returns undefined when nothing matches.
    */
   lookup(argv: Argv): Command | undefined {
-    const cmd = this.top.get(argv.lower(0));
+    const cmd = this.findTop(argv.bufs[0], argv.starts[0], argv.ends[0]);
     if (cmd === undefined || cmd.subcommands === null || argv.count === 1) return cmd;
     return cmd.subcommands.get(argv.lower(1));
+  }
+
+  private findTop(b: Uint8Array, start: number, end: number): Command | undefined {
+    const n = end - start;
+    if (n === 0 || n > 32) return undefined;
+    const bucket = this.buckets[bucketOf(n, b[start] | 0x20)];
+    if (bucket === undefined) return undefined;
+    outer: for (let k = 0; k < bucket.length; k++) {
+      const name = bucket[k].name;
+      for (let i = 0; i < n; i++) {
+        let c = b[start + i];
+        if (c >= 65 && c <= 90) c += 32;
+        if (c !== name.charCodeAt(i)) continue outer;
+      }
+      return bucket[k];
+    }
+    return undefined;
   }
 
   /** Top-level commands. */

@@ -49,6 +49,8 @@ export class Client {
   addr = '';
   laddr = '';
   fd = -1;
+  /** Bytes read from this client in the current event-loop turn (input fairness). */
+  inputThisTurn = 0;
 
   constructor(engine: Engine, id: number) {
     this.engine = engine;

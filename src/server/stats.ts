@@ -1,6 +1,8 @@
 /**
  * Stats: the server-wide counters INFO reports (Redis's server.stat_*), and the sampled
- * instantaneous rates.
+ * instantaneous rates. The network layer and the engine count into it; INFO reads it; CONFIG
+ * RESETSTAT zeroes it. Counters that live with what they count (keyspace hits and expired keys in
+ * the store, calls in each command) are reset by CONFIG RESETSTAT from their own homes.
  */
 
 /** Samples kept for the instantaneous metrics, as Redis's STATS_METRIC_SAMPLES. */
@@ -17,6 +19,13 @@ export class Stats {
   /** Error replies by their code (the first word: ERR, WRONGTYPE, ...). */
   readonly errorCodes = new Map<string, number>();
   unexpectedErrorReplies = 0;
+  /** Socket reads and writes (INFO total_reads_processed / total_writes_processed). */
+  readsProcessed = 0;
+  writesProcessed = 0;
+  evictedKeys = 0;
+  evictedClients = 0;
+  /** The highest used_memory seen (INFO used_memory_peak); not reset by CONFIG RESETSTAT. */
+  peakMemory = 0;
 
   private lastSampleAt = 0;
   private lastCommands = 0;
@@ -26,10 +35,15 @@ export class Stats {
   private readonly inputSamples: number[] = [];
   private readonly outputSamples: number[] = [];
 
+  /**
+   * Count one error reply under its code, as Redis's afterErrorReply: the code is the text
+   * before the first space, looked for only among the first 32 bytes of "-CODE ..."; an error
+   * without one there counts as ERR.
+   */
   countError(message: string): void {
     this.errorReplies++;
     const space = message.indexOf(' ');
-    const code = space < 0 ? message : message.slice(0, space);
+    const code = space < 0 || space >= 31 ? 'ERR' : message.slice(0, space);
     this.errorCodes.set(code, (this.errorCodes.get(code) ?? 0) + 1);
   }
 
@@ -58,6 +72,13 @@ export class Stats {
     return mean(this.outputSamples);
   }
 
+  /** Note that `used_memory` was seen at `bytes`; returns the peak. */
+  trackMemory(bytes: number): number {
+    if (bytes > this.peakMemory) this.peakMemory = bytes;
+    return this.peakMemory;
+  }
+
+  /** CONFIG RESETSTAT: everything Redis's resetServerStats and resetErrorTableStats zero. */
   reset(): void {
     this.commandsProcessed = 0;
     this.connectionsReceived = 0;
@@ -67,6 +88,17 @@ export class Stats {
     this.errorReplies = 0;
     this.errorCodes.clear();
     this.unexpectedErrorReplies = 0;
+    this.readsProcessed = 0;
+    this.writesProcessed = 0;
+    this.evictedKeys = 0;
+    this.evictedClients = 0;
+    this.lastSampleAt = 0;
+    this.lastCommands = 0;
+    this.lastInput = 0;
+    this.lastOutput = 0;
+    this.opsSamples.length = 0;
+    this.inputSamples.length = 0;
+    this.outputSamples.length = 0;
   }
 }
 

@@ -10,6 +10,7 @@
  * calls.
  */
 
+import { performance } from 'node:perf_hooks';
 import { Entries, base, HASH, NEXT, KEY_ADDR, KEY_LEN } from './entries.js';
 import type { Heap } from './heap.js';
 

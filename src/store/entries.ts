@@ -42,6 +42,11 @@ export const enum EntryFlag {
   RawEncoding = 1,
   /** The string was not made by tryObjectEncoding (INCRBYFLOAT): never "int", even if numeric. */
   NotIntEncoded = 2,
+  /**
+   * A COPY of a small-integer string: Redis's dupStringObject gives the copy an object of its
+   * own, so OBJECT REFCOUNT says 1 where the original says 2147483647 (a shared integer).
+   */
+  Unshared = 4,
 }
 
 export const LRU_BITS = 24;

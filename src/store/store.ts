@@ -7,6 +7,7 @@
  * keys it expires so notifications and propagation can follow.
  */
 
+import { performance } from 'node:perf_hooks';
 import { Database } from './database.js';
 import { base, EXPIRE_SLOT, KEY_ADDR, KEY_LEN, META, VALUE, VALUE_CAP, ValueType, LRU_MASK } from './entries.js';
 import { Entries } from './entries.js';
