@@ -44,7 +44,7 @@ function select(c: Client, argv: Argv): void {
     c.reply.error(DB_INDEX_OUT_OF_RANGE);
     return;
   }
-  c.selectDb(index);
+  c.selectDb(Number(index));
   c.reply.ok();
 }
 
