@@ -54,25 +54,42 @@ export class RequestParser {
     return this.end - (this.remaining > 0 ? this.cmdStart : this.pos);
   }
 
-  /** Feed the next chunk read from the socket. */
-  push(chunk: Buffer): void {
-    if (chunk.length === 0) return;
+  /**
+   * Feed the next `length` bytes read from the socket (all of `chunk` by default). The parser
+   * may keep pointing into `chunk` until preserve() is called.
+   */
+  push(chunk: Buffer, length = chunk.length): void {
+    if (length === 0) return;
     if (this.remaining === 0 && this.pos >= this.end) {
       // Everything before was consumed: parse the new chunk in place.
       if (this.accumulating) this.releaseAccumulator();
       this.data = chunk;
       this.pos = 0;
-      this.end = chunk.length;
+      this.end = length;
       return;
     }
-    this.append(chunk);
+    this.append(chunk, length);
+  }
+
+  /**
+   * Copy any unconsumed bytes out of the last pushed chunk, so the caller may reuse that chunk's
+   * memory (the server reads every socket into one shared buffer).
+   */
+  preserve(): void {
+    if (this.accumulating) return;
+    if (this.remaining === 0 && this.pos >= this.end) {
+      this.data = EMPTY;
+      this.pos = this.end = 0;
+      return;
+    }
+    this.append(EMPTY, 0);
   }
 
   /** Carry the unconsumed tail over and append `chunk` after it, keeping offsets valid. */
-  private append(chunk: Buffer): void {
+  private append(chunk: Buffer, length: number): void {
     const keepFrom = this.remaining > 0 ? this.cmdStart : this.pos;
     const kept = this.end - keepFrom;
-    const need = Math.max(kept + chunk.length, this.want - keepFrom);
+    const need = Math.max(kept + length, this.want - keepFrom);
     let target: Buffer;
     if (this.accumulating && this.data.length >= need) {
       target = this.data;
@@ -81,15 +98,15 @@ export class RequestParser {
       let size = Math.max(4096, this.accumulating ? this.data.length * 2 : 0);
       while (size < need) size *= 2;
       // A bulk of known size is received into a buffer sized once, not doubled up to it.
-      if (this.want - keepFrom > kept + chunk.length) size = Math.max(need, kept + chunk.length);
+      if (this.want - keepFrom > kept + length) size = Math.max(need, kept + length);
       target = this.spare && this.spare.length >= size ? this.spare : Buffer.allocUnsafe(size);
       this.spare = null;
       this.data.copy(target, 0, keepFrom, this.end);
     }
-    chunk.copy(target, kept);
+    if (length > 0) chunk.copy(target, kept, 0, length);
     this.data = target;
     this.accumulating = true;
-    this.end = kept + chunk.length;
+    this.end = kept + length;
     this.pos -= keepFrom;
     this.want = Math.max(0, this.want - keepFrom);
     if (this.remaining > 0) {

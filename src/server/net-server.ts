@@ -9,7 +9,7 @@
  */
 
 import { chmodSync, unlinkSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, Socket, type Server } from 'node:net';
 import { ParseResult } from '../protocol/parser.js';
 import { Client, ClientFlag } from './client.js';
 import type { Engine } from './engine.js';
@@ -26,6 +26,13 @@ const FRESH_OUTPUT_SIZE = 16 * 1024;
  * (Redis reads 16 KB per client per turn for the same reason.)
  */
 const INPUT_PER_TURN = 128 * 1024;
+
+/**
+ * Every socket is read into this one buffer (Node's `onread`): no Buffer is allocated per read
+ * and the bytes skip the Readable stream machinery. Reads are handled synchronously, and the
+ * parser copies out a command cut at the end of a read before the buffer is used again.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 export class NetServer {
   private readonly listeners: Server[] = [];
@@ -77,7 +84,7 @@ export class NetServer {
 
   private open(options: { host?: string; port?: number; path?: string; ipv6Only?: boolean }, unix: boolean): Promise<Server> {
     return new Promise((resolve, reject) => {
-      const server = createServer({ noDelay: true }, (socket) => this.accept(socket, unix));
+      const server = createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket, unix));
       server.once('error', reject);
       server.listen({ ...options, backlog: this.engine.config.getNumber('tcp-backlog') }, () => {
         server.off('error', reject);
@@ -89,30 +96,40 @@ export class NetServer {
 
   /** CONFIG SET port/bind: open the new listeners, then close the old ones. */
   private async rebind(): Promise<void> {
-    const old = this.listeners.filter((s) => this.unixPath === '' || s.address() !== this.unixPath);
-    this.listeners.length = 0;
-    await Promise.all(old.map((s) => new Promise((r) => s.close(r))));
+    const old = this.listeners.splice(0);
+    for (const s of old) s.close();
     await this.listen();
   }
 
-  private accept(socket: Socket, unix: boolean): void {
+  private accept(accepted: Socket, unix: boolean): void {
     const { engine } = this;
     engine.stats.connectionsReceived++;
     if (this.shuttingDown) {
-      socket.destroy();
+      accepted.destroy();
       return;
     }
     if (engine.clients.size >= engine.config.getNumber('maxclients')) {
       engine.stats.rejectedConnections++;
-      socket.end('-ERR max number of clients reached\r\n');
+      accepted.end('-ERR max number of clients reached\r\n');
       return;
     }
-    if (!unix && this.deniedByProtectedMode(socket)) {
+    if (!unix && this.deniedByProtectedMode(accepted)) {
       engine.stats.rejectedConnections++;
-      socket.end(`-${PROTECTED_MODE_MESSAGE}\r\n`);
+      accepted.end(`-${PROTECTED_MODE_MESSAGE}\r\n`);
       return;
     }
     const client = engine.createClient();
+    // Re-wrap the accepted (paused) handle in a socket that reads into the shared buffer.
+    const holder = accepted as unknown as { _handle: unknown };
+    const handle = holder._handle;
+    holder._handle = null;
+    const socket = new Socket({
+      handle,
+      readable: true,
+      writable: true,
+      onread: { buffer: READ_BUFFER, callback: (n: number) => this.onRead(client, n) },
+    } as ConstructorParameters<typeof Socket>[0]);
+    socket.setNoDelay(true);
     client.socket = socket;
     if (unix) {
       client.flags |= ClientFlag.UnixSocket;
@@ -127,7 +144,6 @@ export class NetServer {
     const keepalive = engine.config.getNumber('tcp-keepalive');
     if (!unix && keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
 
-    socket.on('data', (chunk: Buffer) => this.onData(client, chunk));
     socket.on('drain', () => {
       if (socket.isPaused() && (client.flags & ClientFlag.CloseAfterReply) === 0) socket.resume();
     });
@@ -142,30 +158,33 @@ export class NetServer {
     return !(addr === '127.0.0.1' || addr === '::1' || addr.startsWith('::ffff:127.') || addr.startsWith('127.'));
   }
 
-  private onData(client: Client, chunk: Buffer): void {
+  /** `n` bytes from `client` are in READ_BUFFER. Returns false to pause reading. */
+  private onRead(client: Client, n: number): boolean {
     const { engine } = this;
-    if ((client.flags & (ClientFlag.CloseAfterReply | ClientFlag.CloseAsap)) !== 0) return;
-    engine.stats.netInputBytes += chunk.length;
+    if ((client.flags & (ClientFlag.CloseAfterReply | ClientFlag.CloseAsap)) !== 0) return true;
+    engine.stats.netInputBytes += n;
     const parser = client.parser;
-    parser.push(chunk);
+    parser.push(READ_BUFFER, n);
     if (parser.pending > engine.config.getNumber('client-query-buffer-limit')) {
       engine.log.warning(`Closing client that reached max query buffer length: id=${client.id} addr=${client.addr} qbuf=${parser.pending}`);
       parser.reset();
       client.flags |= ClientFlag.CloseAsap;
       client.socket?.destroy();
-      return;
+      return true;
     }
     this.processInput(client);
+    parser.preserve();
     this.flush(client);
-    client.inputThisTurn += chunk.length;
+    client.inputThisTurn += n;
     if (client.inputThisTurn >= INPUT_PER_TURN && client.socket !== null && !client.socket.isPaused()) {
       const socket = client.socket;
-      socket.pause();
       setImmediate(() => {
         client.inputThisTurn = 0;
         if ((client.flags & ClientFlag.CloseAfterReply) === 0 && socket.writableLength <= OUTPUT_HIGH_WATER) socket.resume();
       });
+      return false;
     }
+    return true;
   }
 
   /** Run every complete command buffered for `client`. */
@@ -220,7 +239,8 @@ export class NetServer {
   /** Stop accepting, close every client, remove the unix socket and pidfile. */
   async close(): Promise<void> {
     this.shuttingDown = true;
-    await Promise.all(this.listeners.map((s) => new Promise((r) => s.close(r))));
+    // Not awaited: the listener counts the accepted sockets we re-wrapped as still open.
+    for (const s of this.listeners) s.close();
     this.listeners.length = 0;
     for (const client of this.engine.clients.values()) client.socket?.destroy();
     if (this.unixPath !== '') {
