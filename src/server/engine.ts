@@ -122,6 +122,8 @@ export class Engine {
     const errorsBefore = reply.errors.length;
     // Reading the clock costs as much as a GET, so commands flagged fast are timed on one call in
     // TIMING_SAMPLE and the time scaled up (usec stays an unbiased total); the rest always.
+    // CLIENT NO-TOUCH: this client's reads leave the LRU/LFU clock alone, except TOUCH itself.
+    this.store.noTouch = (client.flags & ClientFlag.NoTouch) !== 0 && cmd.name !== 'touch';
     const timed = (cmd.bits & CommandBit.Fast) === 0 || (cmd.calls & (TIMING_SAMPLE - 1)) === 0;
     if (timed) {
       const t0 = performance.now();

@@ -93,14 +93,15 @@ export class Database {
     const c = this.store.entries.chunk(id);
     const o = base(id);
     const slot = c[o + EXPIRE_SLOT];
-    if (slot !== 0 && this.expires.deadline(slot) <= this.store.now()) {
+    // Redis's keyIsExpired: a key lives through its deadline millisecond (now > when).
+    if (slot !== 0 && this.expires.deadline(slot) < this.store.now()) {
       const gone = ((flags & Lookup.NoExpire) === 0 && this.store.expireLazily(this, id)) || this.store.hidesExpired();
       if (gone) {
         if ((flags & Lookup.Read) !== 0) this.store.keyspaceMisses++;
         return 0;
       }
     }
-    if ((flags & Lookup.NoTouch) === 0) c[o + META] = (c[o + META] & ~LRU_MASK) | this.store.lruClock;
+    if ((flags & Lookup.NoTouch) === 0 && !this.store.noTouch) c[o + META] = (c[o + META] & ~LRU_MASK) | this.store.lruClock;
     if ((flags & Lookup.Read) !== 0) this.store.keyspaceHits++;
     return id;
   }

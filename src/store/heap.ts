@@ -20,6 +20,7 @@ const SLAB_UNIT_MASK = (1 << SLAB_SHIFT) - 1;
 export const LARGE_BASE = 0xf0000000;
 /** Largest block carved from a slab; larger ones get a Buffer of their own. */
 export const MAX_BLOCK = 16 * 1024;
+const EMPTY = Buffer.alloc(0);
 /** Address of the empty value: zero bytes need no block. */
 export const NULL_ADDR = 0;
 
@@ -66,7 +67,8 @@ export class Heap {
   /** Buffer holding the block at `addr`. */
   bufferOf(addr: number): Buffer {
     if (addr >= LARGE_BASE) return this.large[addr - LARGE_BASE] as Buffer;
-    return this.slabs[addr >>> SLAB_SHIFT];
+    // The empty block (address 0) may be asked for before any slab exists.
+    return this.slabs[addr >>> SLAB_SHIFT] ?? EMPTY;
   }
 
   /** Byte offset of the block at `addr` within bufferOf(addr). */

@@ -32,6 +32,8 @@ export class Store {
   /** Set while loading a dataset or acting as a replica: expired keys are not deleted on read. */
   keepExpired = false;
   activeExpireEnabled = true;
+  /** Set while a CLIENT NO-TOUCH client's command runs: lookups leave the LRU clock alone. */
+  noTouch = false;
   activeExpireEffort = 1;
 
   expiredKeys = 0;
@@ -170,7 +172,7 @@ export class Store {
           const slot = set.cursor;
           const at = set.deadline(slot);
           sampled++;
-          if (at <= now) {
+          if (at < now) {
             // The last slot moves into this one, so the cursor stays to look at it next.
             this.expire(db, set.owner(slot));
             expired++;
