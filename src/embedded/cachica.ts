@@ -52,6 +52,7 @@ export class Session {
   raw(args: readonly CommandArgument[]): Buffer {
     if (args.length === 0) throw new TypeError('a command needs a name');
     const argv = Argv.from(args.map(toBytes));
+    this.engine.store.tick(Date.now());
     this.engine.execute(this.client, argv);
     return Buffer.from(this.client.reply.take(true));
   }

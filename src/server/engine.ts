@@ -75,14 +75,15 @@ export class Engine {
   }
 
   /**
-   * Run one command for `client`, writing its reply to client.reply. The checks and their order
+   * Run one command for `client`, writing its reply to client.reply. The caller has set the
+   * store's clock (store.tick): once per socket read for the server, so commands that arrived
+   * together share one "now" (reading the clock costs as much as a GET); once per command for
+   * the embedded API. The checks and their order
    * follow Redis's processCommand: lookup, arity, authentication; then the call and its
    * statistics.
    */
   execute(client: Client, argv: Argv): void {
-    const now = Date.now();
-    this.store.tick(now);
-    client.lastInteraction = now;
+    client.lastInteraction = this.store.now();
     const reply = client.reply;
     const cmd = this.commands.lookup(argv);
     if (cmd === undefined) {

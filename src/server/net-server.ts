@@ -172,6 +172,7 @@ export class NetServer {
       client.socket?.destroy();
       return true;
     }
+    engine.store.tick(Date.now());
     this.processInput(client);
     parser.preserve();
     this.flush(client);

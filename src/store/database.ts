@@ -221,9 +221,19 @@ export class Database {
     if (id === 0) {
       id = this.create(k, ks, ke, ValueType.String);
     } else {
+      if (!keepTtl) this.removeExpire(id);
+      const c = this.store.entries.chunk(id);
+      const o = base(id);
+      const n = ve - vs;
+      // Overwriting a string with one of the same size class reuses its block in place.
+      if (c[o + META] >>> 28 === ValueType.String && n > 0 && blockCapacity(n) === c[o + VALUE_CAP]) {
+        this.setTypeAndFlags(id, ValueType.String, 0);
+        c[o + VALUE_LEN] = n;
+        this.store.heap.write(c[o + VALUE], 0, v, vs, ve);
+        return id;
+      }
       this.releaseValue(id);
       this.setTypeAndFlags(id, ValueType.String, 0);
-      if (!keepTtl) this.removeExpire(id);
     }
     this.writeString(id, v, vs, ve);
     return id;
