@@ -96,13 +96,15 @@ export const PARAMS: readonly ParamSpec[] = [
     default: 'noeviction',
     values: ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'],
   },
+  { name: 'lfu-log-factor', type: 'int', default: '10', min: 0, max: INT_MAX },
+  { name: 'lfu-decay-time', type: 'int', default: '1', min: 0, max: INT_MAX },
   { name: 'lazyfree-lazy-user-del', type: 'bool', default: 'no' },
   { name: 'lazyfree-lazy-user-flush', type: 'bool', default: 'no' },
   { name: 'save', type: 'words', default: '3600 1 300 100 60 10000', parseWords: parseSave },
   { name: 'appendonly', type: 'bool', default: 'no', parse: refuse('yes', 'appendonly yes is not supported yet: the AOF arrives with persistence') },
   // Redis chdir()s to `dir`; an embedded store must not move its host process, so cachica
   // keeps the absolute path and resolves its files against it.
-  { name: 'dir', type: 'string', default: '', protected: true, initial: () => process.cwd(), parse: parseDir },
+  { name: 'dir', type: 'string', default: '', protected: true, initial: () => Buffer.from(process.cwd(), 'utf8').toString('latin1'), parse: parseDir },
   { name: 'dbfilename', type: 'string', default: 'dump.rdb', protected: true, parse: parseDbFilename },
 ];
 
@@ -147,12 +149,20 @@ function strtoll(s: string): bigint | null {
 function parseDir(value: string, current: string): string {
   const target = resolvePath(current || process.cwd(), value);
   try {
-    if (!statSync(target).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
-    accessSync(target, constants.X_OK);
+    if (!statSync(pathBytes(target)).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
+    accessSync(pathBytes(target), constants.X_OK);
   } catch (e) {
     throw new ConfigError(strerror((e as NodeJS.ErrnoException).code));
   }
   return target;
+}
+
+/**
+ * A path parameter's value for the file system. Parameter values are bytes (latin1 strings, as
+ * CONFIG SET receives them), so the path goes to the file system as those bytes.
+ */
+export function pathBytes(value: string): Buffer {
+  return Buffer.from(value, 'latin1');
 }
 
 function parseDbFilename(value: string): string {
@@ -369,7 +379,7 @@ export class Config {
   /** Set at start-up (no watchers fire; immutable parameters allowed). */
   setInitial(name: string, raw: string): void {
     const spec = this.specs.get(name.toLowerCase());
-    if (!spec) throw new ConfigError(`Bad directive or wrong number of arguments`);
+    if (!spec) throw new ConfigError(`Unknown configuration parameter '${name}'`);
     this.values.set(spec.name, this.normalize(spec.name, raw));
   }
 
@@ -389,10 +399,10 @@ export class Config {
     }
     let words = [...args];
     if (words.length === 1 && words[0] !== '') {
-      const bytes = Buffer.from(words[0], 'utf8');
+      const bytes = Buffer.from(words[0], 'latin1');
       const split = splitInlineArgs(bytes, 0, bytes.length);
       if (split === null) throw new ConfigError('Unbalanced quotes in configuration line');
-      words = split.map((b) => b.toString('utf8'));
+      words = split.map((b) => b.toString('latin1'));
     }
     let value = this.normalizeWords(spec, words);
     if (spec.name === 'save') {
@@ -522,8 +532,9 @@ export function loadConfig(config: Config, fileText: string | null, argv: readon
     const args = splitInlineArgs(bytes, 0, bytes.length);
     if (args === null) throw fatal(where, trimmed, 'Unbalanced quotes in configuration line');
     if (args.length === 0) continue;
-    const name = args[0].toString('utf8').toLowerCase();
-    const values = args.slice(1).map((a) => a.toString('utf8'));
+    // Values are kept as bytes (latin1 strings), as CONFIG SET receives them off the wire.
+    const name = args[0].toString('latin1').toLowerCase();
+    const values = args.slice(1).map((a) => a.toString('latin1'));
     if (!config.has(name)) {
       const hint = UNSUPPORTED_DIRECTIVES.has(name) ? ` ('${name}' is not supported by cachica)` : '';
       throw fatal(where, trimmed, `Bad directive or wrong number of arguments${hint}`);
@@ -538,7 +549,7 @@ export function loadConfig(config: Config, fileText: string | null, argv: readon
   const logfile = config.get('logfile');
   if (logfile !== '') {
     try {
-      appendFileSync(logfile, '');
+      appendFileSync(pathBytes(logfile), '');
     } catch (e) {
       throw new ConfigError(`\n*** FATAL CONFIG FILE ERROR (cachica) ***\nCan't open the log file: ${strerror((e as NodeJS.ErrnoException).code)}`);
     }

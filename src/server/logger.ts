@@ -5,7 +5,7 @@
  */
 
 import { appendFileSync } from 'node:fs';
-import type { Config } from './config.js';
+import { pathBytes, type Config } from './config.js';
 
 const LEVELS = ['debug', 'verbose', 'notice', 'warning', 'nothing'] as const;
 export type LogLevel = (typeof LEVELS)[number];
@@ -30,7 +30,7 @@ export class Logger {
     const line = `${process.pid}:${this.role} ${stamp} ${MARKS[level]} ${message}\n`;
     const file = this.config.get('logfile');
     if (file === '') process.stdout.write(line);
-    else appendFileSync(file, line);
+    else appendFileSync(pathBytes(file), line);
   }
 
   debug(message: string): void {

@@ -12,6 +12,7 @@
 
 import type { ReplyWriter } from '../../protocol/reply-writer.js';
 import { REDIS_COMMANDS } from './redis-commands.js';
+import { REDIS_72_ADDITIONS } from './redis-72-additions.js';
 
 // -----------------------------------------------------------------------------------------------
 // The shape of the data
@@ -112,6 +113,7 @@ function index(): Map<string, CommandMeta> {
     byName.set(cmd.name, cmd);
     for (const sub of cmd.subcommands) byName.set(sub.name, sub);
   }
+  for (const sub of REDIS_72_ADDITIONS) byName.set(sub.name, sub);
   return byName;
 }
 
