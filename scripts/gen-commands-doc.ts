@@ -20,7 +20,16 @@ export const DIFFERENCES: Record<string, string> = {
   scan: 'Cursor values and the order of keys differ from Redis (another hash function); the guarantees are the same.',
   keys: 'Order of keys differs from Redis (another hash function).',
   randomkey: 'Random choice by another generator, as any two Redis processes differ.',
-  'debug': 'Implements SLEEP, SET-ACTIVE-EXPIRE, OBJECT and HELP.',
+  unlink: 'Same as DEL: freeing a value is already O(1) here.',
+  'object|freq': 'LFU counters are not maintained yet (eviction is not implemented), so values are not meaningful.',
+  'debug': 'Subcommands HELP, SLEEP, SET-ACTIVE-EXPIRE, OBJECT, CHANGE-REPL-ID, LOG, ERROR, PROTOCOL. DEBUG OBJECT serializedlength ignores LZF compression.',
+  shutdown: 'Persistence is not implemented yet: SHUTDOWN SAVE, or a shutdown with save points configured, is refused (as Redis refuses when its final save fails) unless NOSAVE or FORCE. The default has no save points.',
+  info: 'Memory fields count the V8 heap plus the off-heap keyspace; persistence and replication fields show idle values.',
+  'config|get': 'Only the parameters cachica implements (see src/server/config.ts).',
+  'config|set': 'Only the parameters cachica implements. port and bind are rebound after the reply; a failed bind is logged, not rolled back.',
+  'client|list': 'qbuf-free is 0 and the memory fields are estimates.',
+  'client|info': 'qbuf-free is 0 and the memory fields are estimates.',
+  command: 'Subcommand lists follow Redis 7.0\'s table (7.2-only subcommands are not listed under their container).',
 };
 
 export function renderCommandsDoc(): string {

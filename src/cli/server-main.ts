@@ -8,6 +8,7 @@
  */
 
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Config, ConfigError, loadConfig } from '../server/config.js';
 import { startServer, type RunningServer } from '../server/server.js';
 import { CACHICA_VERSION, SERVER_VERSION } from '../server/version.js';
@@ -56,6 +57,7 @@ async function main(args: string[]): Promise<void> {
     rest = rest.slice(0, -1);
   }
   const config = new Config();
+  if (args.length > 0 && !args[0].startsWith('--') && args[0] !== '-') config.configFile = resolve(args[0]);
   try {
     loadConfig(config, fileText, rest);
   } catch (e) {

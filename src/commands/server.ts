@@ -41,14 +41,8 @@ function subcommandSyntaxError(c: Client, argv: Argv): void {
   c.reply.error(`ERR unknown subcommand or wrong number of arguments for '${cString(argv.str(1), 128)}'. Try ${argv.str(0).toUpperCase()} HELP.`);
 }
 
-/**
- * Redis's islocalClient: a unix-socket client or one from 127.0.0.1 or ::1 (and the embedded
- * API's, which has no socket at all), where a "local" setting allows protected actions.
- */
-export function isLocalClient(c: Client): boolean {
-  if (c.socket === null || (c.flags & ClientFlag.UnixSocket) !== 0) return true;
-  return c.addr.startsWith('127.0.0.1:') || c.addr.startsWith('[::1]:');
-}
+import { isLocalClient } from '../server/client.js';
+
 
 // ---------------------------------------------------------------------------------------------
 // INFO
@@ -455,6 +449,8 @@ function debug(c: Client, argv: Argv): void {
   } else if (sub === 'sleep' && n === 3) {
     // Redis truncates to whole microseconds before sleeping.
     sleepSync(Math.trunc(strtod(argv.str(2)) * 1e6) / 1000);
+    // Commands after the sleep in the same read must see the time that has passed.
+    c.engine.store.tick(Date.now());
     c.reply.ok();
   } else if (sub === 'set-active-expire' && n === 3) {
     c.engine.store.activeExpireEnabled = atoi(argv.str(2)) !== 0;

@@ -72,3 +72,12 @@ export class Client {
     this.flags |= ClientFlag.CloseAfterReply;
   }
 }
+
+/**
+ * Redis's islocalClient: a unix-socket client or one from 127.0.0.1 or ::1 (and the embedded
+ * API's, which has no socket at all), where a "local" setting allows protected actions.
+ */
+export function isLocalClient(c: Client): boolean {
+  if (c.socket === null || (c.flags & ClientFlag.UnixSocket) !== 0) return true;
+  return c.addr.startsWith('127.0.0.1:') || c.addr.startsWith('[::1]:');
+}

@@ -100,7 +100,9 @@ export const PARAMS: readonly ParamSpec[] = [
   { name: 'lfu-decay-time', type: 'int', default: '1', min: 0, max: INT_MAX },
   { name: 'lazyfree-lazy-user-del', type: 'bool', default: 'no' },
   { name: 'lazyfree-lazy-user-flush', type: 'bool', default: 'no' },
-  { name: 'save', type: 'words', default: '3600 1 300 100 60 10000', parseWords: parseSave },
+  // Redis's default is "3600 1 300 100 60 10000". Until snapshots exist there is nothing to
+  // save, so cachica starts with no save points (a shutdown then needs no save).
+  { name: 'save', type: 'words', default: '', parseWords: parseSave },
   { name: 'appendonly', type: 'bool', default: 'no', parse: refuse('yes', 'appendonly yes is not supported yet: the AOF arrives with persistence') },
   // Redis chdir()s to `dir`; an embedded store must not move its host process, so cachica
   // keeps the absolute path and resolves its files against it.

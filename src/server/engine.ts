@@ -14,7 +14,7 @@ import { cString, NOAUTH, unknownSubcommand, wrongArity } from '../commands/erro
 import { CommandBit, type CommandEntry } from '../commands/types.js';
 import type { Argv } from '../protocol/argv.js';
 import { Store } from '../store/store.js';
-import { Client, ClientFlag } from './client.js';
+import { Client, ClientFlag, isLocalClient } from './client.js';
 import { Config } from './config.js';
 import { Logger } from './logger.js';
 import { Stats } from './stats.js';
@@ -142,12 +142,10 @@ export class Engine {
     }
   }
 
-  /** enable-debug-command: yes, or local and the client is on loopback or the unix socket. */
+  /** enable-debug-command: yes, or local and the client is local (Redis's allowProtectedAction). */
   private allowsProtected(client: Client): boolean {
     const setting = this.config.get('enable-debug-command');
-    if (setting === 'yes') return true;
-    if (setting === 'no') return false;
-    return client.socket === null || (client.flags & ClientFlag.UnixSocket) !== 0 || /^(127\.|\[::1\]|::1)/.test(client.addr);
+    return setting === 'yes' || (setting === 'local' && isLocalClient(client));
   }
 
   private rejectUnknown(client: Client, argv: Argv): void {
@@ -193,6 +191,7 @@ export class Engine {
     const now = Date.now();
     this.store.tick(now);
     this.stats.sample(now);
+    this.stats.trackMemory(process.memoryUsage().heapUsed + this.store.offHeapBytes);
     this.store.shrinkTables();
     this.store.activeExpireCycle(BACKGROUND_SLICE_MS);
     this.closeIdleClients(now);

@@ -163,6 +163,7 @@ export class NetServer {
     const { engine } = this;
     if ((client.flags & (ClientFlag.CloseAfterReply | ClientFlag.CloseAsap)) !== 0) return true;
     engine.stats.netInputBytes += n;
+    engine.stats.readsProcessed++;
     const parser = client.parser;
     parser.push(READ_BUFFER, n);
     if (parser.pending > engine.config.getNumber('client-query-buffer-limit')) {
@@ -223,6 +224,7 @@ export class NetServer {
     const n = reply.pos;
     if (n > 0) {
       this.engine.stats.netOutputBytes += n;
+      this.engine.stats.writesProcessed++;
       socket.write(reply.buf.subarray(0, n));
       reply.pos = 0;
       // A write the kernel took at once leaves nothing queued: the buffer can be reused.

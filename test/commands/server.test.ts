@@ -353,11 +353,11 @@ describe('SHUTDOWN', () => {
   });
 
   test('a shutdown that must save is refused (there is nothing to save with yet), unless FORCE', () => {
-    const s = new Cachica({ config: { loglevel: 'nothing' } });
+    const s = new Cachica({ config: { loglevel: 'nothing', save: '3600 1 300 100' } });
     const requests: (boolean | null)[] = [];
     s.internals.onShutdownRequest = (save) => requests.push(save);
     const refused = '-ERR Errors trying to SHUTDOWN. Check logs.\r\n';
-    assert.equal(s.raw(['SHUTDOWN']).toString(), refused, 'save points are configured by default');
+    assert.equal(s.raw(['SHUTDOWN']).toString(), refused, 'save points are configured');
     assert.equal(s.raw(['SHUTDOWN', 'SAVE']).toString(), refused);
     assert.deepEqual(requests, []);
     assert.equal(s.raw(['SHUTDOWN', 'SAVE', 'FORCE']).toString(), '', 'the server goes away without a reply');
@@ -365,6 +365,16 @@ describe('SHUTDOWN', () => {
     s.raw(['CONFIG', 'SET', 'save', '']);
     assert.equal(s.raw(['SHUTDOWN']).toString(), '');
     assert.deepEqual(requests, [false, false, false]);
+    s.close();
+  });
+
+  test('the default configuration has no save points, so a plain SHUTDOWN proceeds', () => {
+    const s = new Cachica({ config: { loglevel: 'nothing' } });
+    const requests: (boolean | null)[] = [];
+    s.internals.onShutdownRequest = (save) => requests.push(save);
+    assert.equal(s.raw(['CONFIG', 'GET', 'save']).toString(), '%1\r\n$4\r\nsave\r\n$0\r\n\r\n');
+    assert.equal(s.raw(['SHUTDOWN']).toString(), '');
+    assert.deepEqual(requests, [false]);
     s.close();
   });
 
