@@ -3,7 +3,10 @@
  * connection sending PING every millisecond, and report the worst PING round trip (the longest
  * stall any client saw while the keyspace grew), the load rate, and the server's memory.
  *
- *   node dist/bench/keyspace-growth.js --port 6380 [--keys 50000000] [--pipeline 64]
+ *   node dist/bench/keyspace-growth.js --port 6380 [--keys 50000000] [--batch 1000] [--pipeline 4]
+ *
+ * The loader keeps `pipeline` batches of `batch` SETs unanswered; a PING then waits behind at
+ * most that much work, so what the probe sees beyond it is a stall of the server's own.
  *
  * Run it against cachica and against redis-server (same flags) to compare. Stalls are what a
  * client sees, so they include GC pauses, table growth and anything else that holds the loop.
@@ -20,8 +23,8 @@ function option(name: string, fallback: number): number {
 
 const port: number = isMainThread ? option('port', 6380) : (workerData as { port: number }).port;
 const total = option('keys', 50_000_000);
-const pipeline = option('pipeline', 64);
-const batch = 4096; // commands per write
+const pipeline = option('pipeline', 4); // batches in flight
+const batch = option('batch', 1000); // commands per write
 
 function open(): Promise<Socket> {
   return new Promise((resolve, reject) => {
