@@ -21,6 +21,18 @@ export const NAN_OR_INFINITY = 'ERR increment would produce NaN or Infinity';
 export const INT_RANGE = 'ERR value is out of range, value must between -2147483648 and 2147483647';
 export const SELECT_NOT_ALLOWED_IN_CLUSTER = 'ERR SELECT is not allowed in cluster mode';
 
+// Family-specific replies.
+export const DECREMENT_OVERFLOW = 'ERR decrement would overflow';
+export const OFFSET_OUT_OF_RANGE = 'ERR offset is out of range';
+export const LCS_NOT_STRINGS = 'ERR The specified keys must contain string values';
+export const LCS_LEN_AND_IDX = 'ERR If you want both the length and indexes, please just use IDX.';
+export const LCS_TOO_MUCH_MEMORY = 'ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len';
+export const INVALID_FIRST_DB = 'ERR invalid first DB index';
+export const INVALID_SECOND_DB = 'ERR invalid second DB index';
+export const NX_WITH_OTHERS = 'ERR NX and XX, GT or LT options at the same time are not compatible';
+export const GT_AND_LT = 'ERR GT and LT options at the same time are not compatible';
+export const UNKNOWN_TYPE_OBJECT = 'ERR unknown type object';
+
 export function wrongArity(fullname: string): string {
   return `ERR wrong number of arguments for '${fullname}' command`;
 }

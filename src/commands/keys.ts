@@ -21,23 +21,22 @@ import { argInt64, bigToNumberIfSafe, INT64_MAX, INT64_MIN } from './args.js';
 import {
   cString,
   DB_INDEX_OUT_OF_RANGE,
+  GT_AND_LT,
+  INT_RANGE,
   INVALID_CURSOR,
+  INVALID_FIRST_DB,
+  INVALID_SECOND_DB,
   invalidExpireTime,
   NO_SUCH_KEY,
   NOT_INTEGER,
+  NX_WITH_OTHERS,
   SAME_OBJECT,
   SYNTAX,
+  UNKNOWN_TYPE_OBJECT,
 } from './errors.js';
 import { isSharedInteger, replyHelp, stringEncoding } from './server.js';
 import type { CommandEntry } from './types.js';
 
-// Errors only this family replies.
-const INT_OUT_OF_RANGE = 'ERR value is out of range, value must between -2147483648 and 2147483647';
-const INVALID_FIRST_DB = 'ERR invalid first DB index';
-const INVALID_SECOND_DB = 'ERR invalid second DB index';
-const NX_WITH_OTHERS = 'ERR NX and XX, GT or LT options at the same time are not compatible';
-const GT_AND_LT = 'ERR GT and LT options at the same time are not compatible';
-const UNKNOWN_TYPE_OBJECT = 'ERR unknown type object';
 const LFU_IS_SELECTED =
   'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
 const LFU_NOT_SELECTED =
@@ -161,7 +160,7 @@ function intArgOrReply(c: Client, argv: Argv, i: number, message: string | null)
     return null;
   }
   if (typeof v === 'bigint' || v < -2147483648 || v > 2147483647) {
-    c.reply.error(message ?? INT_OUT_OF_RANGE);
+    c.reply.error(message ?? INT_RANGE);
     return null;
   }
   return v;

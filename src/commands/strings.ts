@@ -14,24 +14,23 @@ import { EntryFlag, ValueType } from '../store/entries.js';
 import { LongDouble } from '../types/long-double.js';
 import { argInt64, INT64_MAX, INT64_MIN, parseInt64 } from './args.js';
 import {
+  DECREMENT_OVERFLOW,
   invalidExpireTime,
+  LCS_LEN_AND_IDX,
+  LCS_NOT_STRINGS,
+  LCS_TOO_MUCH_MEMORY,
   NAN_OR_INFINITY,
   NOT_FLOAT,
   NOT_INTEGER,
+  OFFSET_OUT_OF_RANGE,
   OVERFLOW,
   STRING_TOO_LONG,
   SYNTAX,
-  WRONGTYPE,
   wrongArity,
+  WRONGTYPE,
 } from './errors.js';
 import type { CommandEntry } from './types.js';
 
-// String-family errors that no other family replies (candidates for errors.ts if one does).
-const DECREMENT_OVERFLOW = 'ERR decrement would overflow';
-const OFFSET_OUT_OF_RANGE = 'ERR offset is out of range';
-const LCS_NOT_STRINGS = 'ERR The specified keys must contain string values';
-const LCS_LEN_AND_IDX = 'ERR If you want both the length and indexes, please just use IDX.';
-const LCS_TOO_MUCH_MEMORY = 'ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len';
 
 const EMPTY = new Uint8Array(0);
 
