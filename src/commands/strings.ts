@@ -347,6 +347,7 @@ function msetGeneric(c: Client, argv: Argv, nx: boolean): void {
     return;
   }
   const db = c.db;
+  db.warmArgs(argv, 1, 2);
   if (nx) {
     for (let j = 1; j < argv.count; j += 2) {
       if (db.findArg(argv, j) !== 0) {

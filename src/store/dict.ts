@@ -11,10 +11,13 @@
  */
 
 import { performance } from 'node:perf_hooks';
-import { Entries, base, HASH, NEXT, KEY_ADDR, KEY_LEN } from './entries.js';
+import { Entries, base, HASH, NEXT, KEY_ADDR, KEY_LEN, META, VALUE } from './entries.js';
 import type { Heap } from './heap.js';
 
 const INITIAL_SIZE = 4;
+/** Most keys warm() looks ahead for in one call. */
+export const WARM_MAX = 64;
+const WARM_HEADS = new Uint32Array(WARM_MAX);
 /** Buckets moved per operation while rehashing (Redis moves one; ours are cheaper). */
 const STEP_BUCKETS = 2;
 /** A table under this fill (percent) is shrunk by the cron, as Redis's HASHTABLE_MIN_FILL. */
@@ -82,6 +85,37 @@ export class Dict {
       }
     }
     return 0;
+  }
+
+  /**
+   * Touch what looking up these hashes will read (bucket heads, then the entries they point to,
+   * then those entries' key and value bytes), one stage for all keys before the next, so their
+   * cache misses overlap instead of following one another. Returns a value only so the loads
+   * cannot be optimized away.
+   */
+  warm(hashes: Int32Array, n: number): number {
+    const entries = this.entries;
+    const heap = this.heap;
+    const t0 = this.t0;
+    const mask = t0.length - 1;
+    const heads = WARM_HEADS;
+    let sink = 0;
+    for (let i = 0; i < n; i++) heads[i] = t0[hashes[i] & mask];
+    for (let i = 0; i < n; i++) {
+      const id = heads[i];
+      if (id !== 0) sink ^= entries.chunk(id)[base(id) + KEY_ADDR];
+    }
+    for (let i = 0; i < n; i++) {
+      const id = heads[i];
+      if (id === 0) continue;
+      const c = entries.chunk(id);
+      const o = base(id);
+      const k = c[o + KEY_ADDR];
+      const v = c[o + VALUE];
+      if (k !== 0) sink ^= heap.bufferOf(k)[heap.offsetOf(k)];
+      if (v !== 0 && c[o + META] >>> 28 === 1) sink ^= heap.bufferOf(v)[heap.offsetOf(v)];
+    }
+    return sink;
   }
 
   /** Link entry `id` (its HASH and key already set, its key not present) into the table. */

@@ -38,6 +38,8 @@ export class Store {
 
   expiredKeys = 0;
   keyspaceHits = 0;
+  /** Where Dict.warm's loads land, so the optimizer keeps them. */
+  warmSink = 0;
   keyspaceMisses = 0;
   expiredStalePercent = 0;
   expiredTimeCapReached = 0;
