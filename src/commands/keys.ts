@@ -195,6 +195,7 @@ function lfuPolicy(c: Client): boolean {
  */
 function del(c: Client, argv: Argv): void {
   const db = c.db;
+  db.warmArgs(argv, 1, 1);
   let deleted = 0;
   for (let j = 1; j < argv.count; j++) {
     if (db.deleteKey(argv.bufs[j], argv.starts[j], argv.ends[j])) deleted++;
@@ -205,6 +206,7 @@ function del(c: Client, argv: Argv): void {
 /** A key named twice is counted twice, as Redis does. */
 function exists(c: Client, argv: Argv): void {
   const db = c.db;
+  db.warmArgs(argv, 1, 1);
   let found = 0;
   for (let j = 1; j < argv.count; j++) {
     if (db.findArg(argv, j, Lookup.Read | Lookup.NoTouch) !== 0) found++;
@@ -221,6 +223,7 @@ function type(c: Client, argv: Argv): void {
 /** TOUCH: a read that updates the LRU clock, and nothing else. */
 function touch(c: Client, argv: Argv): void {
   const db = c.db;
+  db.warmArgs(argv, 1, 1);
   let touched = 0;
   for (let j = 1; j < argv.count; j++) {
     if (db.findArg(argv, j, Lookup.Read) !== 0) touched++;

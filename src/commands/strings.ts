@@ -332,6 +332,7 @@ function getset(c: Client, argv: Argv): void {
 
 function mget(c: Client, argv: Argv): void {
   const db = c.db;
+  db.warmArgs(argv, 1, 1);
   c.reply.arrayLen(argv.count - 1);
   for (let j = 1; j < argv.count; j++) {
     const id = db.findArg(argv, j, Lookup.Read);
