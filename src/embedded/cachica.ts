@@ -13,7 +13,7 @@
  */
 
 import { ALL_FAMILIES } from '../commands/index.js';
-import { ReplyDecoder, ReplyError, type ReplyValue } from '../client/decoder.js';
+import { PushFrame, ReplyDecoder, ReplyError, type ReplyValue } from '../client/decoder.js';
 import { Argv } from '../protocol/argv.js';
 import type { Client } from '../server/client.js';
 import { Config } from '../server/config.js';
@@ -57,18 +57,20 @@ export class Session {
     return Buffer.from(this.client.reply.take(true));
   }
 
+  /** Receives out-of-band RESP3 pushes (pub/sub messages, invalidations) sent to this session. */
+  onPush: ((frame: PushFrame) => void) | null = null;
+
   /** Run a command synchronously; error replies are thrown as ReplyError. */
   commandSync(...args: CommandArgument[]): ReplyValue {
-    const bytes = this.raw(args);
-    this.decoder.push(bytes);
-    let value: ReplyValue | undefined;
-    // A command replies exactly once; anything else (pushes) would follow in the same bytes.
-    value = this.decoder.next();
-    for (let extra = this.decoder.next(); extra !== undefined; extra = this.decoder.next()) {
-      // Out-of-band frames (RESP3 pushes) are not replies to this command.
+    this.decoder.push(this.raw(args));
+    let reply: ReplyValue | undefined;
+    for (let frame = this.decoder.next(); frame !== undefined; frame = this.decoder.next()) {
+      // A command replies once; pushes may come before or after its reply.
+      if (frame instanceof PushFrame) this.onPush?.(frame);
+      else if (reply === undefined) reply = frame;
     }
-    if (value instanceof ReplyError) throw value;
-    return value ?? null;
+    if (reply instanceof ReplyError) throw reply;
+    return reply ?? null;
   }
 
   /** Run a command; resolves with the reply, rejects with ReplyError on an error reply. */

@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Cachica, ReplyError } from '../../src/index.js';
+
+test('typed helpers and command() give the replies a RESP3 client decodes', async () => {
+  const db = new Cachica();
+  try {
+    assert.equal(await db.set('session:1', 'alice', { EX: 3600 }), 'OK');
+    assert.equal(await db.get('session:1'), 'alice');
+    assert.ok((await db.ttl('session:1')) > 3500);
+    assert.equal(await db.set('session:1', 'bob', { NX: true }), null);
+    assert.equal(await db.set('session:1', 'carol', { XX: true, GET: true }), 'alice');
+    assert.equal(await db.incr('n'), 1);
+    assert.equal(await db.incrBy('n', 9007199254740990n), 9007199254740991);
+    assert.equal(await db.incrBy('n', 1), 9007199254740992n, 'past 2^53 the reply is a bigint, exactly');
+    assert.equal(await db.command('INCRBYFLOAT', 'f', '0.1'), '0.1');
+    assert.equal(await db.mset({ a: '1', b: '2' }), 'OK');
+    assert.deepEqual(await db.mget('a', 'b', 'missing'), ['1', '2', null]);
+    assert.equal(await db.exists('a', 'a', 'missing'), 2);
+    assert.equal(await db.expire('a', 100), 1);
+    assert.deepEqual((await db.keys('[ab]')).sort(), ['a', 'b']);
+    assert.equal(await db.del('a', 'b'), 2);
+    assert.equal(db.commandSync('GET', 'session:1'), 'carol');
+    const hello = (await db.command('HELLO')) as Record<string, unknown>;
+    assert.equal(hello.proto, 3, 'the embedded session speaks RESP3');
+  } finally {
+    db.close();
+  }
+});
+
+test('error replies are thrown or rejected as ReplyError, and change nothing', async () => {
+  const db = new Cachica();
+  try {
+    await db.set('k', 'not a number');
+    await assert.rejects(db.command('INCR', 'k'), (e: unknown) => e instanceof ReplyError && e.code === 'ERR' && /not an integer/.test(e.message));
+    assert.throws(() => db.commandSync('INCR', 'k', 'extra'), /wrong number of arguments for 'incr' command/);
+    assert.throws(() => db.commandSync('NOSUCH'), /unknown command 'NOSUCH'/);
+    assert.equal(await db.get('k'), 'not a number');
+  } finally {
+    db.close();
+  }
+});
+
+test('sessions share the data but each has its own database and protocol', async () => {
+  const db = new Cachica({ config: { databases: 4 } });
+  const other = db.session();
+  try {
+    await db.set('shared', 'x');
+    assert.equal(await other.get('shared'), 'x');
+    assert.equal(await other.select(3), 'OK');
+    assert.equal(await other.get('shared'), null);
+    await other.set('in3', 'y');
+    assert.equal(await db.get('in3'), null);
+    assert.throws(() => db.commandSync('SELECT', 4), /DB index is out of range/);
+    assert.equal(db.raw(['HELLO', '2']).subarray(0, 5).toString(), '*14\r\n', 'raw() returns the exact RESP bytes');
+    assert.equal(db.raw(['GET', 'nothing']).toString(), '$-1\r\n');
+  } finally {
+    other.close();
+    db.close();
+  }
+});
+
+test('binary values round-trip with returnBuffers', async () => {
+  const db = new Cachica({ returnBuffers: true });
+  try {
+    const bytes = Buffer.from([0, 255, 13, 10, 128]);
+    await db.set(Buffer.from([1, 2]), bytes);
+    assert.deepEqual(await db.get(Buffer.from([1, 2])), bytes);
+  } finally {
+    db.close();
+  }
+});
