@@ -7,13 +7,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { Client } from '../../src/client/index.js';
-import { startRedis, type RunningServer } from '../helpers/servers.js';
+import { startRedis, type RunningServer, freePort } from '../helpers/servers.js';
 
 const CACHICA_CLI = fileURLToPath(new URL('../../src/cli/cli-main.js', import.meta.url));
 
@@ -22,17 +21,6 @@ let redis: RunningServer;
 let home: string;
 let socketPath: string;
 
-/** A loopback port nothing listens on (it was free a moment ago). */
-function unusedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 interface Run {
   stdout: Buffer;
@@ -262,7 +250,7 @@ describe('options behave the same', () => {
   for (const [name, args, options] of cases) test(name, () => assertSameOutput(args(), options));
 
   test('a server that is not there', async () => {
-    const port = String(await unusedPort());
+    const port = String(await freePort());
     await assertSameOutput(['-p', port, 'ping']);
     await assertSameOutput(['-p', port], { input: 'ping\nping\n' });
   });

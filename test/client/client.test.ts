@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { Client, ReplyError } from '../../src/client/index.js';
-import { startRedis, type RunningServer } from '../helpers/servers.js';
+import { startRedis, type RunningServer, freePort } from '../helpers/servers.js';
 
 let redis: RunningServer;
 let socketDir: string;
@@ -23,17 +23,6 @@ after(async () => {
   rmSync(socketDir, { recursive: true, force: true });
 });
 
-/** A loopback port nothing listens on (it was free a moment ago). */
-function unusedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function connect(options: Parameters<typeof Client.connect>[0] = {}): Promise<Client> {
   return Client.connect({ port: redis.port, ...options });
@@ -266,6 +255,6 @@ test('connect over a unix socket', async () => {
 });
 
 test('connecting to a port nobody listens on rejects', async () => {
-  const port = await unusedPort();
+  const port = await freePort();
   await assert.rejects(Client.connect({ port }), { code: 'ECONNREFUSED' });
 });

@@ -116,8 +116,8 @@ function installExitHooks(): void {
   }
 }
 
-/** A port that was free a moment ago: bind port 0 and give it back. */
-function freePort(): Promise<number> {
+/** A loopback port that was free a moment ago: bind port 0 and give it back. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.unref();
