@@ -16,6 +16,10 @@ import {
   EntryFlag,
   EXPIRE_SLOT,
   HASH,
+  INLINE_KEY_MAX,
+  INLINE_VALUE_MAX,
+  keyInlineOffset,
+  valueInlineOffset,
   KEY_ADDR,
   KEY_LEN,
   LRU_MASK,
@@ -42,6 +46,11 @@ export const enum Lookup {
 }
 
 const WARM_HASHES = new Int32Array(WARM_MAX);
+
+/** Copy src[start, end) to dst at `at`; short runs in a loop, as the Heap does. */
+function copyBytes(dst: Buffer, at: number, src: Uint8Array, start: number, end: number): void {
+  for (let i = start; i < end; i++) dst[at++] = src[i];
+}
 
 export class Database {
   dict: Dict;
@@ -165,11 +174,17 @@ export class Database {
 
   /** The key's bytes, as [buffer, offset, length]; valid until the next write to the store. */
   keyBuffer(id: number): Buffer {
-    return this.store.heap.bufferOf(this.store.entries.chunk(id)[base(id) + KEY_ADDR]);
+    const c = this.store.entries.chunk(id);
+    const o = base(id);
+    if (c[o + KEY_LEN] <= INLINE_KEY_MAX) return this.store.entries.bytes(id);
+    return this.store.heap.bufferOf(c[o + KEY_ADDR]);
   }
 
   keyOffset(id: number): number {
-    return this.store.heap.offsetOf(this.store.entries.chunk(id)[base(id) + KEY_ADDR]);
+    const c = this.store.entries.chunk(id);
+    const o = base(id);
+    if (c[o + KEY_LEN] <= INLINE_KEY_MAX) return keyInlineOffset(id);
+    return this.store.heap.offsetOf(c[o + KEY_ADDR]);
   }
 
   /** The key as a latin1 string (one char per byte). */
@@ -196,11 +211,17 @@ export class Database {
 
   /** Buffer holding a string value; read stringLength(id) bytes from stringOffset(id). */
   stringBuffer(id: number): Buffer {
-    return this.store.heap.bufferOf(this.store.entries.chunk(id)[base(id) + VALUE]);
+    const c = this.store.entries.chunk(id);
+    const o = base(id);
+    if (c[o + VALUE_CAP] === 0) return this.store.entries.bytes(id);
+    return this.store.heap.bufferOf(c[o + VALUE]);
   }
 
   stringOffset(id: number): number {
-    return this.store.heap.offsetOf(this.store.entries.chunk(id)[base(id) + VALUE]);
+    const c = this.store.entries.chunk(id);
+    const o = base(id);
+    if (c[o + VALUE_CAP] === 0) return valueInlineOffset(id);
+    return this.store.heap.offsetOf(c[o + VALUE]);
   }
 
   /** A copy of a string value. */
@@ -240,12 +261,22 @@ export class Database {
       const c = this.store.entries.chunk(id);
       const o = base(id);
       const n = ve - vs;
-      // Overwriting a string with one of the same size class reuses its block in place.
-      if (c[o + META] >>> 28 === ValueType.String && n > 0 && blockCapacity(n) === c[o + VALUE_CAP]) {
-        this.setTypeAndFlags(id, ValueType.String, 0);
-        c[o + VALUE_LEN] = n;
-        this.store.heap.write(c[o + VALUE], 0, v, vs, ve);
-        return id;
+      // Overwriting a string with one that fits the same place (inline, or a block of the same
+      // size class) reuses that place.
+      if (c[o + META] >>> 28 === ValueType.String) {
+        const cap = c[o + VALUE_CAP];
+        if (cap === 0 && n <= INLINE_VALUE_MAX) {
+          this.setTypeAndFlags(id, ValueType.String, 0);
+          c[o + VALUE_LEN] = n;
+          copyBytes(this.store.entries.bytes(id), valueInlineOffset(id), v, vs, ve);
+          return id;
+        }
+        if (cap !== 0 && n > INLINE_VALUE_MAX && blockCapacity(n) === cap) {
+          this.setTypeAndFlags(id, ValueType.String, 0);
+          c[o + VALUE_LEN] = n;
+          this.store.heap.write(c[o + VALUE], 0, v, vs, ve);
+          return id;
+        }
       }
       this.releaseValue(id);
       this.setTypeAndFlags(id, ValueType.String, 0);
@@ -285,6 +316,13 @@ export class Database {
     const o = base(id);
     const oldLen = c[o + VALUE_LEN];
     const cap = c[o + VALUE_CAP];
+    if (cap === 0 && length <= INLINE_VALUE_MAX) {
+      const bytes = this.store.entries.bytes(id);
+      const at = valueInlineOffset(id);
+      if (length > oldLen) bytes.fill(0, at + oldLen, at + length);
+      c[o + VALUE_LEN] = length;
+      return;
+    }
     if (length <= cap) {
       if (length > oldLen) heap.bufferOf(c[o + VALUE]).fill(0, heap.offsetOf(c[o + VALUE]) + oldLen, heap.offsetOf(c[o + VALUE]) + length);
       c[o + VALUE_LEN] = length;
@@ -297,12 +335,12 @@ export class Database {
     const dst = heap.bufferOf(addr);
     const dstOff = heap.offsetOf(addr);
     if (oldLen > 0) {
-      const src = heap.bufferOf(c[o + VALUE]);
-      const srcOff = heap.offsetOf(c[o + VALUE]);
+      const src = this.stringBuffer(id);
+      const srcOff = this.stringOffset(id);
       src.copy(dst, dstOff, srcOff, srcOff + oldLen);
     }
     dst.fill(0, dstOff + oldLen, dstOff + length);
-    heap.free(c[o + VALUE], cap);
+    if (cap !== 0) heap.free(c[o + VALUE], cap);
     c[o + VALUE] = addr;
     c[o + VALUE_CAP] = newCap;
     c[o + VALUE_LEN] = length;
@@ -313,11 +351,17 @@ export class Database {
     const c = this.store.entries.chunk(id);
     const o = base(id);
     const n = ve - vs;
+    c[o + VALUE_LEN] = n;
+    if (n <= INLINE_VALUE_MAX) {
+      c[o + VALUE] = 0;
+      c[o + VALUE_CAP] = 0;
+      copyBytes(this.store.entries.bytes(id), valueInlineOffset(id), v, vs, ve);
+      return;
+    }
     const cap = blockCapacity(n);
     c[o + VALUE] = heap.alloc(cap);
     c[o + VALUE_CAP] = cap;
-    c[o + VALUE_LEN] = n;
-    if (n > 0) heap.write(c[o + VALUE], 0, v, vs, ve);
+    heap.write(c[o + VALUE], 0, v, vs, ve);
   }
 
   // -----------------------------------------------------------------------------------------
@@ -442,10 +486,16 @@ export class Database {
     const heap = this.store.heap;
     const c = this.store.entries.chunk(id);
     const o = base(id);
-    if (c[o + KEY_ADDR] !== 0 || c[o + KEY_LEN] !== 0) heap.free(c[o + KEY_ADDR], c[o + KEY_LEN]);
+    if (c[o + KEY_ADDR] !== 0) heap.free(c[o + KEY_ADDR], c[o + KEY_LEN]);
+    const n = ke - ks;
     c[o + HASH] = hashBytes(k, ks, ke);
-    c[o + KEY_LEN] = ke - ks;
-    c[o + KEY_ADDR] = heap.store(k, ks, ke);
+    c[o + KEY_LEN] = n;
+    if (n <= INLINE_KEY_MAX) {
+      c[o + KEY_ADDR] = 0;
+      copyBytes(this.store.entries.bytes(id), keyInlineOffset(id), k, ks, ke);
+    } else {
+      c[o + KEY_ADDR] = heap.store(k, ks, ke);
+    }
   }
 
   private setTypeAndFlags(id: number, type: ValueType, flags: number): void {

@@ -11,7 +11,7 @@
  */
 
 import { performance } from 'node:perf_hooks';
-import { Entries, base, HASH, NEXT, KEY_ADDR, KEY_LEN, META, VALUE } from './entries.js';
+import { Entries, base, HASH, INLINE_KEY_MAX, keyInlineOffset, NEXT, KEY_ADDR, KEY_LEN, META, VALUE } from './entries.js';
 import type { Heap } from './heap.js';
 
 const INITIAL_SIZE = 4;
@@ -66,9 +66,16 @@ export class Dict {
     const n = end - start;
     if (c[o + KEY_LEN] !== n) return false;
     if (n === 0) return true;
-    const addr = c[o + KEY_ADDR];
-    const kb = this.heap.bufferOf(addr);
-    let ko = this.heap.offsetOf(addr);
+    let kb: Uint8Array;
+    let ko: number;
+    if (n <= INLINE_KEY_MAX) {
+      kb = this.entries.bytes(id);
+      ko = keyInlineOffset(id);
+    } else {
+      const addr = c[o + KEY_ADDR];
+      kb = this.heap.bufferOf(addr);
+      ko = this.heap.offsetOf(addr);
+    }
     for (let i = start; i < end; i++) if (kb[ko++] !== b[i]) return false;
     return true;
   }

@@ -5,10 +5,11 @@
  * next entry of its hash chain, the value (bytes in the Heap for strings, a handle to a JS object
  * for collections), its type, encoding hints and LRU clock, and its slot in the expiry set.
  * Records are addressed by a 32-bit id; chunks of 64K records are added as needed, so growing
- * never copies what exists, and freed ids are reused through a free list.
+ * never copies what exists, and freed ids are reused through a free list. Short keys and
+ * values are kept in the record itself (see INLINE_KEY_MAX).
  */
 
-export const ENTRY_WORDS = 9;
+export const ENTRY_WORDS = 15;
 export const CHUNK_SHIFT = 16;
 export const CHUNK_SIZE = 1 << CHUNK_SHIFT;
 export const CHUNK_MASK = CHUNK_SIZE - 1;
@@ -22,7 +23,18 @@ export const VALUE = 4; // Heap address of a string's bytes, or an object handle
 export const VALUE_LEN = 5; // string length in bytes
 export const META = 6; // type (bits 28-31) | flags (bits 24-27) | LRU/LFU clock (bits 0-23)
 export const EXPIRE_SLOT = 7; // slot in the database's expiry set, 0 when the key has no TTL
-export const VALUE_CAP = 8; // bytes reserved for a string's value block
+export const VALUE_CAP = 8; // bytes reserved for a string's value block; 0 when held inline
+export const KEY_INLINE = 9; // words 9-12: the key's bytes when it has at most INLINE_KEY_MAX
+export const VALUE_INLINE = 13; // words 13-14: a string's bytes when it has at most INLINE_VALUE_MAX
+
+/**
+ * Short keys and values live inside the record itself: a lookup then reads one cache line
+ * instead of following the record to a key block and a value block elsewhere (each a likely
+ * cache miss). A key is inline exactly when KEY_LEN <= INLINE_KEY_MAX; a string value exactly
+ * when VALUE_CAP is 0 (a Heap block always has a capacity).
+ */
+export const INLINE_KEY_MAX = 16;
+export const INLINE_VALUE_MAX = 8;
 
 /** Value types (Redis's OBJ_* numbering is not needed on the wire; RDB maps these itself). */
 export const enum ValueType {
@@ -54,6 +66,8 @@ export const LRU_MASK = (1 << LRU_BITS) - 1;
 
 export class Entries {
   readonly chunks: Uint32Array[] = [];
+  /** The same memory as `chunks`, as bytes: where inline keys and values are read and written. */
+  readonly chunkBytes: Buffer[] = [];
   private freeHead = 0;
   private nextFresh = 1; // id 0 means "no entry"
   live = 0;
@@ -72,7 +86,9 @@ export class Entries {
       id = this.nextFresh++;
       if (id >>> CHUNK_SHIFT >= this.chunks.length) {
         if (id > 0xfffffffe) throw new RangeError('entry id space exhausted');
-        this.chunks.push(new Uint32Array(CHUNK_SIZE * ENTRY_WORDS));
+        const chunk = new Uint32Array(CHUNK_SIZE * ENTRY_WORDS);
+        this.chunks.push(chunk);
+        this.chunkBytes.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       }
     }
     const c = this.chunks[id >>> CHUNK_SHIFT];
@@ -91,8 +107,14 @@ export class Entries {
     this.live--;
   }
 
+  /** The bytes of entry `id`'s chunk; its inline key starts at keyInlineOffset(id). */
+  bytes(id: number): Buffer {
+    return this.chunkBytes[id >>> CHUNK_SHIFT];
+  }
+
   clear(): void {
     this.chunks.length = 0;
+    this.chunkBytes.length = 0;
     this.freeHead = 0;
     this.nextFresh = 1;
     this.live = 0;
@@ -106,4 +128,14 @@ export class Entries {
 /** Word offset of entry `id` within its chunk. */
 export function base(id: number): number {
   return (id & CHUNK_MASK) * ENTRY_WORDS;
+}
+
+/** Byte offset of entry `id`'s inline key within its chunk's bytes. */
+export function keyInlineOffset(id: number): number {
+  return ((id & CHUNK_MASK) * ENTRY_WORDS + KEY_INLINE) * 4;
+}
+
+/** Byte offset of entry `id`'s inline string value within its chunk's bytes. */
+export function valueInlineOffset(id: number): number {
+  return ((id & CHUNK_MASK) * ENTRY_WORDS + VALUE_INLINE) * 4;
 }

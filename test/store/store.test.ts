@@ -213,3 +213,50 @@ test('random() finds keys in a sparse table', () => {
   for (let i = 1; i < 100000; i++) db.deleteKey(b(`k${i}`), 0, b(`k${i}`).length);
   assert.equal(db.keyString(db.dict.random()), 'k0');
 });
+
+test('keys and values cross the inline limits (16-byte keys, 8-byte values) intact', () => {
+  const store = new Store(2);
+  const db = store.databases[0];
+  const bytes = (n: number, seed: number): string => {
+    let s = '';
+    for (let i = 0; i < n; i++) s += String.fromCharCode((seed + i * 37) & 255);
+    return s;
+  };
+  for (const keyLen of [0, 1, 15, 16, 17, 40]) {
+    for (const valueLen of [0, 1, 7, 8, 9, 100]) {
+      const key = bytes(keyLen, keyLen * 7 + valueLen);
+      const value = bytes(valueLen, valueLen);
+      set(store, 0, key, value);
+      assert.equal(get(store, 0, key), value, `key ${keyLen} value ${valueLen}`);
+      const id = db.find(b(key), 0, keyLen);
+      assert.equal(db.keyString(id), key);
+      // Overwrite across the value limit both ways, in place or not.
+      for (const next of [bytes(3, 1), bytes(12, 2), bytes(8, 3), bytes(9, 4), '']) {
+        set(store, 0, key, next);
+        assert.equal(get(store, 0, key), next);
+      }
+    }
+  }
+  // Growing in place from inline to a heap block (APPEND, SETRANGE) keeps the bytes, zero-fills.
+  const id = set(store, 0, 'grow', 'abcdef');
+  db.resizeString(id, 8);
+  assert.equal(db.stringValue(id), 'abcdef\0\0');
+  db.resizeString(id, 30);
+  assert.equal(db.stringValue(id), 'abcdef' + '\0'.repeat(24));
+  const buf = db.stringBuffer(id);
+  buf[db.stringOffset(id) + 29] = 90;
+  assert.equal(db.stringValue(id).slice(-1), 'Z');
+  // Renaming between a short and a long key moves the key out of and back into the record.
+  const long = 'a-key-longer-than-sixteen-bytes';
+  db.rekey(id, b(long), 0, long.length);
+  assert.equal(get(store, 0, 'grow'), null);
+  assert.equal(db.keyString(db.find(b(long), 0, long.length)), long);
+  db.rekey(id, b('short'), 0, 5);
+  assert.equal(db.stringValue(db.find(b('short'), 0, 5)).slice(0, 6), 'abcdef');
+  db.moveTo(id, store.databases[1]);
+  assert.equal(store.databases[1].keyString(id), 'short');
+  // Everything frees cleanly: the heap is empty once the keys are gone.
+  store.flushDatabase(db, false);
+  store.flushDatabase(store.databases[1], false);
+  assert.equal(store.heap.usedBytes, 0);
+});
