@@ -58,23 +58,7 @@ export function argInt64(argv: Argv, i: number): number | bigint | null {
   return parseInt64(argv.bufs[i], argv.starts[i], argv.ends[i]);
 }
 
-/**
- * argv[i] as an integer that must be a safe JS number (indexes, counts, offsets): values beyond
- * 2^53 are clamped to +-2^53, which every caller treats as out of range anyway.
- */
-export function argInt(argv: Argv, i: number): number | null {
-  const v = parseInt64(argv.bufs[i], argv.starts[i], argv.ends[i]);
-  if (v === null) return null;
-  if (typeof v === 'bigint') return v > 0n ? Number.MAX_SAFE_INTEGER : -Number.MAX_SAFE_INTEGER;
-  return v;
-}
-
 /** Is b[start, end) exactly what string2ll accepts (so Redis would store it int-encoded)? */
 export function isStrictInt64(b: Uint8Array, start: number, end: number): boolean {
   return end - start <= 20 && parseInt64(b, start, end) !== null;
-}
-
-/** An int64 (number or bigint) as Redis prints it. */
-export function int64ToString(v: number | bigint): string {
-  return typeof v === 'bigint' ? v.toString() : String(v);
 }

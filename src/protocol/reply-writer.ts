@@ -53,11 +53,6 @@ export class ReplyWriter {
     return out;
   }
 
-  /** Forget everything written since `mark` (used to undo a partial reply). */
-  truncate(mark: number): void {
-    this.pos = mark;
-  }
-
   // ---------------------------------------------------------------------------------------------
   // Low-level byte writers
   // ---------------------------------------------------------------------------------------------
@@ -190,11 +185,6 @@ export class ReplyWriter {
     this.rawBytes(src, start, end);
     this.ensure(2);
     this.crlf();
-  }
-
-  /** Bulk string of an integer's decimal form, e.g. INCRBYFLOAT's result or a config value. */
-  bulkInteger(n: number): void {
-    this.bulk(String(n));
   }
 
   /** The null of a missing value: `$-1` in RESP2, `_` in RESP3. */

@@ -135,11 +135,6 @@ export class Database {
     if (n > 1) this.store.warmSink ^= this.dict.warm(WARM_HASHES, n);
   }
 
-  /** Is the key present (and live)? Does not touch the LRU clock. */
-  exists(b: Uint8Array, start: number, end: number): boolean {
-    return this.find(b, start, end, Lookup.NoTouch) !== 0;
-  }
-
   // -----------------------------------------------------------------------------------------
   // Entry accessors
   // -----------------------------------------------------------------------------------------
@@ -192,13 +187,6 @@ export class Database {
     const b = this.keyBuffer(id);
     const o = this.keyOffset(id);
     return b.latin1Slice(o, o + this.keyLength(id));
-  }
-
-  /** A copy of the key's bytes. */
-  keyBytes(id: number): Buffer {
-    const b = this.keyBuffer(id);
-    const o = this.keyOffset(id);
-    return Buffer.from(b.subarray(o, o + this.keyLength(id)));
   }
 
   // -----------------------------------------------------------------------------------------
