@@ -14,6 +14,7 @@ import { base, EntryFlag, LRU_MASK, META, ValueType } from '../../src/store/entr
 import type { Database } from '../../src/store/database.js';
 import { decodeFrame, escapeBytes, RawConnection } from '../helpers/raw-connection.js';
 import { startRedis, type RunningServer } from '../helpers/servers.js';
+import { mulberry32 } from '../helpers/prng.js';
 
 // ---------------------------------------------------------------------------------------------
 // Harness
@@ -939,18 +940,6 @@ for (const protocol of [2, 3] as const) {
 // Differential: seeded random command sequences against a real redis-server
 // ---------------------------------------------------------------------------------------------
 
-/** mulberry32: small, seeded, good enough to draw commands. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Compare = 'exact' | 'sorted' | 'scan' | 'nil-or-not' | 'ttl';
 
 interface Step {
@@ -1098,7 +1087,7 @@ describe('keyspace commands against real Redis', () => {
           await theirs(['HELLO', String(protocol)]);
           await theirs(['FLUSHALL']);
           await theirs(['SELECT', '0']);
-          const next = rng(seed);
+          const next = mulberry32(seed);
           const farFuture = Date.now() + 10 * 86_400_000;
           const history: string[] = [];
           for (let i = 0; i < STEPS; i++) {

@@ -15,6 +15,7 @@ import { EntryFlag, ValueType } from '../../src/store/entries.js';
 import { isStrictInt64 } from '../../src/commands/args.js';
 import { RawConnection, escapeBytes } from '../helpers/raw-connection.js';
 import { startRedis, type RunningServer } from '../helpers/servers.js';
+import { mulberry32 } from '../helpers/prng.js';
 
 type Proto = 2 | 3;
 type Arg = string | Buffer;
@@ -803,18 +804,6 @@ describe('string commands: the recorded replies are real Redis replies', () => {
 // Random differential test
 // ---------------------------------------------------------------------------------------------
 
-/** mulberry32: small, seedable, good enough to pick test inputs. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const INTS = [
   '0', '1', '-1', '2', '100', '-100', '9223372036854775807', '-9223372036854775808', '9223372036854775806',
   '-9223372036854775807', '9007199254740991', '9007199254740992', '-9007199254740993', '4611686018427387904',
@@ -833,7 +822,7 @@ const PX_EXPIRES = ['100000', '0', '-1', 'abc', '9223372036854775807'];
 const KEYS: Arg[] = ['a', 'b', 'c', 'n', 'f', 'l', '', Buffer.from([0, 255, 13, 10])];
 
 function generate(seed: number, count: number): Step[] {
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
   const chance = (p: number): boolean => rand() < p;
   const randomBytes = (n: number): Buffer => Buffer.from(Array.from({ length: n }, () => Math.floor(rand() * 256)));
