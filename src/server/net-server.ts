@@ -38,8 +38,12 @@ export class NetServer {
   private readonly listeners: Server[] = [];
   private unixPath = '';
   private shuttingDown = false;
+  /** client-query-buffer-limit, kept parsed: it is checked on every read. */
+  private queryBufferLimit: number;
 
   constructor(readonly engine: Engine) {
+    this.queryBufferLimit = engine.config.getNumber('client-query-buffer-limit');
+    engine.config.watch('client-query-buffer-limit', (v) => (this.queryBufferLimit = Number(v)));
     engine.config.watch('port', () => void this.rebind());
     engine.config.watch('bind', () => void this.rebind());
     engine.config.watch('proto-max-bulk-len', (v) => {
@@ -166,7 +170,7 @@ export class NetServer {
     engine.stats.readsProcessed++;
     const parser = client.parser;
     parser.push(READ_BUFFER, n);
-    if (parser.pending > engine.config.getNumber('client-query-buffer-limit')) {
+    if (parser.pending > this.queryBufferLimit) {
       engine.log.warning(`Closing client that reached max query buffer length: id=${client.id} addr=${client.addr} qbuf=${parser.pending}`);
       parser.reset();
       client.flags |= ClientFlag.CloseAsap;
