@@ -106,11 +106,11 @@ export class Database {
     const slot = c[o + EXPIRE_SLOT];
     // Redis's keyIsExpired: a key lives through its deadline millisecond (now > when).
     if (slot !== 0 && this.expires.deadline(slot) < this.store.now()) {
-      const gone = ((flags & Lookup.NoExpire) === 0 && this.store.expireLazily(this, id)) || this.store.hidesExpired();
-      if (gone) {
-        if ((flags & Lookup.Read) !== 0) this.store.keyspaceMisses++;
-        return 0;
-      }
+      // An expired key reads as missing; it is deleted too unless the caller forbids it (or the
+      // store keeps expired keys, as a replica does).
+      if ((flags & Lookup.NoExpire) === 0) this.store.expireLazily(this, id);
+      if ((flags & Lookup.Read) !== 0) this.store.keyspaceMisses++;
+      return 0;
     }
     if ((flags & Lookup.NoTouch) === 0 && !this.store.noTouch) c[o + META] = (c[o + META] & ~LRU_MASK) | this.store.lruClock;
     if ((flags & Lookup.Read) !== 0) this.store.keyspaceHits++;

@@ -72,11 +72,6 @@ export class Store {
     return true;
   }
 
-  /** A kept expired key is still reported missing to readers. */
-  hidesExpired(): boolean {
-    return true;
-  }
-
   private expire(db: Database, id: number): void {
     this.onExpire?.(db, id);
     db.delete(id);
