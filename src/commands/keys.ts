@@ -78,6 +78,20 @@ export function objectCopier<T>(clone: (value: T) => T): ValueCopier {
   return (src, id, dst, k, ks, ke) => dst.setObject(k, ks, ke, src.type(id), clone(src.object<T>(id)));
 }
 
+/**
+ * A copier for collections, which are packed (bytes copied as they are) or a JS object
+ * (`clone` must return a fully independent value).
+ */
+export function collectionCopier<T>(clone: (value: T) => T): ValueCopier {
+  return (src, id, dst, k, ks, ke) => {
+    if (!src.isPacked(id)) return dst.setObject(k, ks, ke, src.type(id), clone(src.object<T>(id)));
+    const off = src.packedOffset(id);
+    // The image is copied out first: creating the key may grow the heap the source lives in.
+    const image = Buffer.from(src.packedBuffer(id).subarray(off, off + src.packedLength(id)));
+    return dst.setPacked(k, ks, ke, src.type(id), image, 0, image.length);
+  };
+}
+
 /** OBJECT ENCODING's answer for entry `id` of any type ("unknown" for a type not registered). */
 export function valueEncoding(db: Database, id: number): string {
   const support = typeSupport[db.type(id)];

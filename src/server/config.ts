@@ -107,6 +107,17 @@ export const PARAMS: readonly ParamSpec[] = [
   // Redis chdir()s to `dir`; an embedded store must not move its host process, so cachica
   // keeps the absolute path and resolves its files against it.
   { name: 'dir', type: 'string', default: '', protected: true, initial: () => Buffer.from(process.cwd(), 'utf8').toString('latin1'), parse: parseDir },
+  // Collection encodings: below these sizes a value is kept in a compact form (listpack,
+  // intset), above them in a table, as Redis 7.2 switches (t_list.c, t_set.c, t_hash.c, t_zset.c).
+  { name: 'list-max-listpack-size', alias: 'list-max-ziplist-size', type: 'int', default: '-2', min: -2147483648, max: INT_MAX },
+  { name: 'set-max-intset-entries', type: 'int', default: '512', min: 0, max: LONG_MAX, unsigned: true },
+  { name: 'set-max-listpack-entries', type: 'int', default: '128', min: 0, max: LONG_MAX, unsigned: true },
+  { name: 'set-max-listpack-value', type: 'memory', default: '64', min: 0, max: LONG_MAX, unsigned: true },
+  // 512 is Redis's compiled-in default (redis.conf ships 128).
+  { name: 'hash-max-listpack-entries', alias: 'hash-max-ziplist-entries', type: 'int', default: '512', min: 0, max: LONG_MAX, unsigned: true },
+  { name: 'hash-max-listpack-value', alias: 'hash-max-ziplist-value', type: 'memory', default: '64', min: 0, max: LONG_MAX, unsigned: true },
+  { name: 'zset-max-listpack-entries', alias: 'zset-max-ziplist-entries', type: 'int', default: '128', min: 0, max: LONG_MAX, unsigned: true },
+  { name: 'zset-max-listpack-value', alias: 'zset-max-ziplist-value', type: 'memory', default: '64', min: 0, max: LONG_MAX, unsigned: true },
   { name: 'dbfilename', type: 'string', default: 'dump.rdb', protected: true, parse: parseDbFilename },
 ];
 

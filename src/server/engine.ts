@@ -13,7 +13,7 @@ import { CommandRegistry } from '../commands/registry.js';
 import { cString, NOAUTH, unknownSubcommand, wrongArity } from '../commands/errors.js';
 import { CommandBit, type CommandEntry } from '../commands/types.js';
 import type { Argv } from '../protocol/argv.js';
-import { Store } from '../store/store.js';
+import { Store, type EncodingLimits } from '../store/store.js';
 import { Client, ClientFlag, isLocalClient } from './client.js';
 import { Config } from './config.js';
 import { Logger } from './logger.js';
@@ -23,6 +23,18 @@ import { Stats } from './stats.js';
 const BACKGROUND_SLICE_MS = 2;
 /** Fast commands are timed on one call in this many (a power of two). */
 const TIMING_SAMPLE = 8;
+
+/** Config parameters mirrored into store.limits. */
+const ENCODING_PARAMS: readonly [string, keyof EncodingLimits][] = [
+  ['list-max-listpack-size', 'listMaxListpackSize'],
+  ['set-max-intset-entries', 'setMaxIntsetEntries'],
+  ['set-max-listpack-entries', 'setMaxListpackEntries'],
+  ['set-max-listpack-value', 'setMaxListpackValue'],
+  ['hash-max-listpack-entries', 'hashMaxListpackEntries'],
+  ['hash-max-listpack-value', 'hashMaxListpackValue'],
+  ['zset-max-listpack-entries', 'zsetMaxListpackEntries'],
+  ['zset-max-listpack-value', 'zsetMaxListpackValue'],
+];
 
 export class Engine {
   readonly config: Config;
@@ -45,6 +57,11 @@ export class Engine {
     this.store.activeExpireEffort = config.getNumber('active-expire-effort');
     config.watch('active-expire-effort', (v) => (this.store.activeExpireEffort = Number(v)));
     config.watch('hz', () => this.startCron());
+    for (const [param, field] of ENCODING_PARAMS) {
+      const limits = this.store.limits;
+      limits[field] = config.getNumber(param);
+      config.watch(param, (v) => (limits[field] = Number(v)));
+    }
     for (const family of families) this.commands.register(family);
   }
 

@@ -28,6 +28,7 @@ import {
   VALUE_CAP,
   VALUE_LEN,
   ValueType,
+  valueInHeap,
 } from './entries.js';
 import { ExpirySet } from './expires.js';
 import { hashBytes } from './hash.js';
@@ -353,6 +354,84 @@ export class Database {
   }
 
   // -----------------------------------------------------------------------------------------
+  // Packed values: a collection's compact form (listpack, intset), bytes in the Heap
+  // -----------------------------------------------------------------------------------------
+
+  /** Does entry `id` hold a collection in its compact form? */
+  isPacked(id: number): boolean {
+    return (this.flags(id) & EntryFlag.Packed) !== 0;
+  }
+
+  /** The buffer holding a packed value; read packedLength(id) bytes from packedOffset(id). */
+  packedBuffer(id: number): Buffer {
+    return this.stringBuffer(id);
+  }
+
+  packedOffset(id: number): number {
+    return this.stringOffset(id);
+  }
+
+  packedLength(id: number): number {
+    return this.stringLength(id);
+  }
+
+  /**
+   * Set key k[ks, ke) to a collection of `type` in compact form, whose image is src[ss, se),
+   * replacing any value. The TTL is removed unless `keepTtl`. Returns the entry.
+   */
+  setPacked(
+    k: Uint8Array,
+    ks: number,
+    ke: number,
+    type: ValueType,
+    src: Uint8Array,
+    ss: number,
+    se: number,
+    keepTtl = false,
+  ): number {
+    let id = this.find(k, ks, ke, Lookup.NoTouch);
+    if (id === 0) id = this.create(k, ks, ke, type);
+    else {
+      this.releaseValue(id);
+      if (!keepTtl) this.removeExpire(id);
+    }
+    this.setTypeAndFlags(id, type, EntryFlag.Packed);
+    this.writeString(id, src, ss, se);
+    return id;
+  }
+
+  /**
+   * Give the packed value at entry `id` the image src[ss, se) (type, TTL and key stay). The
+   * image is written in place when it fits the value's block (or the record) without wasting a
+   * size class; the source must not be the value's own bytes.
+   */
+  replacePacked(id: number, src: Uint8Array, ss: number, se: number): void {
+    const c = this.store.entries.chunk(id);
+    const o = base(id);
+    const n = se - ss;
+    const cap = c[o + VALUE_CAP];
+    if (cap === 0 ? n <= INLINE_VALUE_MAX : n > INLINE_VALUE_MAX && blockCapacity(n) === cap) {
+      c[o + VALUE_LEN] = n;
+      if (cap === 0) copyBytes(this.store.entries.bytes(id), valueInlineOffset(id), src, ss, se);
+      else this.store.heap.write(c[o + VALUE], 0, src, ss, se);
+      return;
+    }
+    if (cap !== 0) this.store.heap.free(c[o + VALUE], cap);
+    this.writeString(id, src, ss, se);
+  }
+
+  /**
+   * Convert the collection at entry `id` to its table form, the JS object `value` (the packed
+   * image, if any, is freed). Type, TTL and key stay.
+   */
+  replaceObject(id: number, value: unknown): void {
+    const type = this.type(id);
+    this.releaseValue(id);
+    this.setTypeAndFlags(id, type, 0);
+    this.store.entries.chunk(id)[base(id) + VALUE] = this.store.objects.add(value);
+  }
+
+  // -----------------------------------------------------------------------------------------
   // Object values (collections): held by handle
   // -----------------------------------------------------------------------------------------
 
@@ -496,10 +575,10 @@ export class Database {
   private releaseValue(id: number): void {
     const c = this.store.entries.chunk(id);
     const o = base(id);
-    const type = c[o + META] >>> 28;
-    if (type === ValueType.String) {
+    const meta = c[o + META];
+    if (valueInHeap(meta)) {
       this.store.heap.free(c[o + VALUE], c[o + VALUE_CAP]);
-    } else if (type !== ValueType.None) {
+    } else if (meta >>> 28 !== ValueType.None) {
       this.store.objects.remove(c[o + VALUE]);
     }
     c[o + VALUE] = 0;

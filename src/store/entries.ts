@@ -59,6 +59,17 @@ export const enum EntryFlag {
    * own, so OBJECT REFCOUNT says 1 where the original says 2147483647 (a shared integer).
    */
   Unshared = 4,
+  /**
+   * A collection in its compact form: VALUE/VALUE_LEN/VALUE_CAP hold a listpack or intset image
+   * in the Heap exactly as they hold a string's bytes (Redis's OBJ_ENCODING_LISTPACK/INTSET).
+   * Without it a collection's VALUE is an ObjectTable handle.
+   */
+  Packed = 8,
+}
+
+/** Does an entry with this META word keep its value's bytes in the Heap (string or packed)? */
+export function valueInHeap(meta: number): boolean {
+  return meta >>> 28 === ValueType.String || ((meta >>> 24) & EntryFlag.Packed) !== 0;
 }
 
 export const LRU_BITS = 24;

@@ -9,12 +9,27 @@
 
 import { performance } from 'node:perf_hooks';
 import { Database } from './database.js';
-import { base, EXPIRE_SLOT, KEY_ADDR, KEY_LEN, META, VALUE, VALUE_CAP, ValueType, LRU_MASK } from './entries.js';
+import { base, EXPIRE_SLOT, KEY_ADDR, KEY_LEN, META, VALUE, VALUE_CAP, ValueType, LRU_MASK, valueInHeap } from './entries.js';
 import { Entries } from './entries.js';
 import { Heap } from './heap.js';
 import { ObjectTable } from './objects.js';
 import type { Dict } from './dict.js';
 import type { ExpirySet } from './expires.js';
+
+/**
+ * Redis's encoding thresholds (list-max-listpack-size, set-max-intset-entries, ...), as numbers
+ * the collection commands read on every write.
+ */
+export interface EncodingLimits {
+  listMaxListpackSize: number;
+  setMaxIntsetEntries: number;
+  setMaxListpackEntries: number;
+  setMaxListpackValue: number;
+  hashMaxListpackEntries: number;
+  hashMaxListpackValue: number;
+  zsetMaxListpackEntries: number;
+  zsetMaxListpackValue: number;
+}
 
 /** Keys sampled per database per round of the active expire cycle (Redis: 20 at effort 1). */
 const EXPIRE_KEYS_PER_LOOP = 20;
@@ -24,6 +39,17 @@ export class Store {
   readonly entries = new Entries();
   readonly objects = new ObjectTable();
   databases: Database[] = [];
+  /** Where collections switch from their compact to their table form (kept current from config). */
+  readonly limits: EncodingLimits = {
+    listMaxListpackSize: -2,
+    setMaxIntsetEntries: 512,
+    setMaxListpackEntries: 128,
+    setMaxListpackValue: 64,
+    hashMaxListpackEntries: 512,
+    hashMaxListpackValue: 64,
+    zsetMaxListpackEntries: 128,
+    zsetMaxListpackValue: 64,
+  };
 
   /** Redis's 24-bit LRU clock (seconds). */
   lruClock = 0;
@@ -130,9 +156,9 @@ export class Store {
   private releaseEntry(id: number): void {
     const c = this.entries.chunk(id);
     const o = base(id);
-    const type = c[o + META] >>> 28;
-    if (type === ValueType.String) this.heap.free(c[o + VALUE], c[o + VALUE_CAP]);
-    else if (type !== ValueType.None) this.objects.remove(c[o + VALUE]);
+    const meta = c[o + META];
+    if (valueInHeap(meta)) this.heap.free(c[o + VALUE], c[o + VALUE_CAP]);
+    else if (meta >>> 28 !== ValueType.None) this.objects.remove(c[o + VALUE]);
     this.heap.free(c[o + KEY_ADDR], c[o + KEY_LEN]);
     c[o + EXPIRE_SLOT] = 0;
     this.entries.release(id);

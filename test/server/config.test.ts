@@ -220,11 +220,17 @@ function as72(reply: Buffer): Buffer {
   return Buffer.from(reply.toString('latin1').replace('debug, verbose, notice, warning\r\n', 'debug, verbose, notice, warning, nothing\r\n'), 'latin1');
 }
 
+/** Parameters Redis 7.2 added after the 7.0 oracle: checked against 7.2's definitions below. */
+const ONLY_IN_72: Record<string, string[]> = {
+  'set-max-listpack-entries': ['0', '1000', '-1', 'abc', '128'],
+  'set-max-listpack-value': ['0', '1000', '-1', '1k', 'abc', '64'], // a memory value: 1k is 1024
+};
+
 describe('CONFIG GET against Redis', () => {
   test('every parameter has the default Redis has under the same settings', async () => {
     // port and dir differ by construction (each server has its own); bind is set on both.
     for (const spec of PARAMS) {
-      if (spec.name === 'port' || spec.name === 'dir') continue;
+      if (spec.name === 'port' || spec.name === 'dir' || spec.name in ONLY_IN_72) continue;
       for (const resp of [2, 3] as const) {
         const [ours, theirs] = await both(resp, ['CONFIG', 'GET', spec.name]);
         assertSame(ours, theirs, `CONFIG GET ${spec.name} [RESP${resp}]`);
@@ -289,12 +295,21 @@ const SET_CASES: Record<string, string[]> = {
   appendonly: ['no', 'maybe'],
   dir: ['/tmp'],
   dbfilename: ['x.rdb'],
+  'list-max-listpack-size': ['-1', '-5', '-6', '0', '100', '2147483648', 'abc', '-2'],
+  'list-max-ziplist-size': ['-3', '-2'],
+  'set-max-intset-entries': ['0', '10000', '-1', '1.5', '512'],
+  'hash-max-listpack-entries': ['0', '1000', '-1', 'x', '128'],
+  'hash-max-ziplist-value': ['10', '64'],
+  'hash-max-listpack-value': ['0', '1000', '-1', '1k', '64'],
+  'zset-max-listpack-entries': ['0', '1000', '-1', 'x', '128'],
+  'zset-max-ziplist-entries': ['10', '128'],
+  'zset-max-listpack-value': ['0', '1000', '-1', '1k', '64'],
 };
 
 describe('CONFIG SET against Redis', () => {
   test('every runtime parameter accepts and refuses what Redis does, with the same replies', async () => {
     const runtime = PARAMS.filter((s) => !s.immutable).map((s) => s.name);
-    assert.deepEqual(runtime.filter((n) => !(n in SET_CASES)), [], 'every runtime parameter has test values');
+    assert.deepEqual(runtime.filter((n) => !(n in SET_CASES) && !(n in ONLY_IN_72)), [], 'every runtime parameter has test values');
     for (const [name, values] of Object.entries(SET_CASES)) {
       for (const value of values) {
         for (const resp of [2, 3] as const) {
@@ -303,6 +318,18 @@ describe('CONFIG SET against Redis', () => {
           const [got, expected] = await both(resp, ['CONFIG', 'GET', name]);
           if (name !== 'port' && name !== 'dir') assertSame(got, expected, `CONFIG GET ${name} after setting ${JSON.stringify(value)} [RESP${resp}]`);
         }
+      }
+    }
+  });
+
+  test('parameters new in 7.2 behave as their 7.2 definitions (size_t, 0 to LONG_MAX)', async () => {
+    for (const [name, values] of Object.entries(ONLY_IN_72)) {
+      const ours = pair().ours(2);
+      assert.equal(ours.raw(['CONFIG', 'GET', name]).toString('latin1'), `*2\r\n$${name.length}\r\n${name}\r\n$${values[values.length - 1].length}\r\n${values[values.length - 1]}\r\n`);
+      for (const value of values) {
+        const reply = ours.raw(['CONFIG', 'SET', name, value]).toString('latin1');
+        if (/^\d+$/.test(value) || (value === '1k' && name.endsWith('-value'))) assert.equal(reply, '+OK\r\n', `${name} ${value}`);
+        else assert.match(reply, new RegExp(`^-ERR CONFIG SET failed \\(possibly related to argument '${name}'\\) - argument`), `${name} ${value}`);
       }
     }
   });

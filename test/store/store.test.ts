@@ -260,3 +260,41 @@ test('keys and values cross the inline limits (16-byte keys, 8-byte values) inta
   store.flushDatabase(store.databases[1], false);
   assert.equal(store.heap.usedBytes, 0);
 });
+
+test('packed collections: bytes in the heap, replaced in place or moved, freed with the key', () => {
+  const store = new Store(2);
+  const db = store.databases[0];
+  const key = Buffer.from('list');
+  const image = (n: number, fill: number) => Buffer.alloc(n, fill);
+  const bytesOf = (id: number) => {
+    const off = db.packedOffset(id);
+    return Buffer.from(db.packedBuffer(id).subarray(off, off + db.packedLength(id)));
+  };
+  const id = db.setPacked(key, 0, key.length, ValueType.List, image(5, 1), 0, 5);
+  assert.equal(db.type(id), ValueType.List);
+  assert.ok(db.isPacked(id));
+  assert.deepEqual(bytesOf(id), image(5, 1)); // inline in the record
+  const used0 = store.heap.usedBytes;
+  for (const [n, fill] of [[40, 2], [41, 3], [500, 4], [20, 5], [3, 6]] as const) {
+    db.replacePacked(id, image(n, fill), 0, n);
+    assert.deepEqual(bytesOf(id), image(n, fill));
+    assert.equal(db.find(key, 0, key.length), id);
+  }
+  assert.equal(store.heap.usedBytes, used0, 'no block left behind by the moves');
+  db.setExpire(id, Date.now() + 100000);
+  db.replacePacked(id, image(300, 7), 0, 300);
+  assert.ok(db.expireAt(id) > 0, 'the TTL stays');
+  db.replaceObject(id, ['table', 'form']);
+  assert.ok(!db.isPacked(id));
+  assert.deepEqual(db.object(id), ['table', 'form']);
+  assert.ok(db.expireAt(id) > 0);
+  assert.equal(store.heap.usedBytes, used0, 'the image was freed on conversion');
+  // A packed value replaced by a string, then by a packed value again, then deleted.
+  db.setString(key, 0, key.length, image(100, 8), 0, 100);
+  assert.ok(!db.isPacked(id));
+  db.setPacked(key, 0, key.length, ValueType.Hash, image(100, 9), 0, 100);
+  assert.equal(db.type(db.find(key, 0, key.length)), ValueType.Hash);
+  db.delete(db.find(key, 0, key.length));
+  assert.equal(store.objects.size, 0);
+  assert.equal(db.size, 0);
+});
