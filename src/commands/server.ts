@@ -106,21 +106,7 @@ function configSet(c: Client, argv: Argv): void {
  * zero. The peak memory is kept, as in Redis.
  */
 function configResetStat(c: Client): void {
-  const { engine } = c;
-  engine.stats.reset();
-  const store = engine.store;
-  store.expiredKeys = 0;
-  store.expiredStalePercent = 0;
-  store.expiredTimeCapReached = 0;
-  store.keyspaceHits = 0;
-  store.keyspaceMisses = 0;
-  store.lazyFreedObjects = 0;
-  for (const cmd of engine.commands.everyCommand()) {
-    cmd.calls = 0;
-    cmd.usec = 0;
-    cmd.rejectedCalls = 0;
-    cmd.failedCalls = 0;
-  }
+  c.engine.resetStats();
   c.reply.ok();
 }
 

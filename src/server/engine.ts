@@ -71,6 +71,33 @@ export class Engine {
     return client;
   }
 
+  /**
+   * CONFIG RESETSTAT: what resetServerStats, resetCommandTableStats and resetErrorTableStats
+   * zero. The peak memory is kept, as in Redis.
+   */
+  resetStats(): void {
+    this.stats.reset();
+    const store = this.store;
+    store.expiredKeys = 0;
+    store.expiredStalePercent = 0;
+    store.expiredTimeCapReached = 0;
+    store.keyspaceHits = 0;
+    store.keyspaceMisses = 0;
+    store.lazyFreedObjects = 0;
+    for (const cmd of this.commands.everyCommand()) {
+      cmd.calls = 0;
+      cmd.usec = 0;
+      cmd.rejectedCalls = 0;
+      cmd.failedCalls = 0;
+    }
+  }
+
+  /** After the start-up warm-up (see warm-up.ts): statistics and client ids start from zero. */
+  forgetWarmUp(): void {
+    this.resetStats();
+    this.nextClientId = 1;
+  }
+
   removeClient(client: Client): void {
     this.clients.delete(client.id);
     for (const hook of this.clientCloseHooks) hook(client);

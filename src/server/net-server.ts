@@ -86,6 +86,14 @@ export class NetServer {
     if (pidfile !== '') writeFileSync(pidfile, `${process.pid}\n`);
   }
 
+  /**
+   * A listener on an ephemeral loopback port that serves exactly as the real ones do, for the
+   * start-up warm-up; the caller closes it.
+   */
+  async openPrivate(): Promise<Server> {
+    return this.open({ host: '127.0.0.1', port: 0 }, false);
+  }
+
   private open(options: { host?: string; port?: number; path?: string; ipv6Only?: boolean }, unix: boolean): Promise<Server> {
     return new Promise((resolve, reject) => {
       const server = createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket, unix));

@@ -8,6 +8,7 @@ import { Config } from './config.js';
 import { Engine } from './engine.js';
 import { NetServer } from './net-server.js';
 import { CACHICA_VERSION, SERVER_VERSION } from './version.js';
+import { warmUp } from './warm-up.js';
 
 export interface RunningServer {
   engine: Engine;
@@ -20,8 +21,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const engine = new Engine(config, ALL_FAMILIES);
   const net = new NetServer(engine);
   engine.log.notice(`cachica ${CACHICA_VERSION} is starting (Redis ${SERVER_VERSION} compatible), pid=${process.pid}`);
-  await net.listen();
+  // The cron runs during the warm-up: its first runs change the shape of objects the hot paths
+  // use (doubles where integers were), which would otherwise discard their compiled code later.
   engine.startCron();
+  const warmMs = await warmUp(engine, net);
+  engine.log.verbose(`Warmed up the serving path in ${warmMs.toFixed(0)} ms`);
+  await net.listen();
   engine.log.notice(`Server initialized, listening on ${net.addresses().join(', ') || 'nothing'}`);
   engine.log.notice('Ready to accept connections');
   return {
