@@ -2,7 +2,9 @@
 # Side-by-side benchmark of cachica and Debian's redis-server in the same run (the machine is
 # shared and noisy, so only ratios measured together mean anything).
 #
-#   bench/compare.sh [throughput|memory|all]        (default: all; run `npm run build` first)
+#   bench/compare.sh [throughput|memory|collections|all]   (default: all; run `npm run build` first)
+#
+# memory: 1M string keys; collections: 100K hashes of 10 fields and a 1M-member sorted set.
 #
 # Environment: CACHICA_PORT (default 6380), REDIS_PORT (6381), PERFBENCH (default
 # ../shared/tools/perfbench), TESTS, ROUNDS, N, PIPES (passed to perfbench), KEYS (1000000).
@@ -44,10 +46,18 @@ memory() {
   done
 }
 
+collections() {
+  for p in "$CACHICA_PORT" "$REDIS_PORT"; do
+    echo "port $p:"
+    node dist/bench/collection-memory.js --port "$p"
+  done
+}
+
 start_both
 case "$what" in
   throughput) "$PERFBENCH" "$CACHICA_PORT" "$REDIS_PORT" ;;
   memory) memory ;;
-  all) "$PERFBENCH" "$CACHICA_PORT" "$REDIS_PORT"; memory ;;
-  *) echo "usage: $0 [throughput|memory|all]" >&2; exit 2 ;;
+  collections) collections ;;
+  all) "$PERFBENCH" "$CACHICA_PORT" "$REDIS_PORT"; memory; collections ;;
+  *) echo "usage: $0 [throughput|memory|collections|all]" >&2; exit 2 ;;
 esac
