@@ -12,8 +12,21 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { ALL_FAMILIES } from '../src/commands/index.js';
-import { allCommandMeta, type CommandMeta } from '../src/commands/meta/index.js';
+import { currentCommandMeta, type CommandMeta } from '../src/commands/meta/index.js';
 import { CommandRegistry } from '../src/commands/registry.js';
+
+/**
+ * Sorted-set scores, and doubles in RESP3, are printed as Redis 7.0 prints them ("%.17g");
+ * Redis 7.2 prints the shortest text that reads back as the same double.
+ */
+const SCORES_AS_70 = 'Scores print as in Redis 7.0 (%.17g: 1.1 is 1.1000000000000001); Redis 7.2 prints the shortest form (1.1).';
+
+/** The note for every sorted-set command that replies scores. */
+function scoreFormatNotes(): Record<string, string> {
+  const commands = ['zadd', 'zincrby', 'zscore', 'zmscore', 'zrange', 'zrevrange', 'zrangebyscore', 'zrevrangebyscore', 'zrank', 'zrevrank',
+    'zpopmin', 'zpopmax', 'bzpopmin', 'bzpopmax', 'zmpop', 'bzmpop', 'zunion', 'zinter', 'zdiff'];
+  return Object.fromEntries(commands.map((c) => [c, SCORES_AS_70]));
+}
 
 /** Known differences from Redis, by full command name. Keep these honest and short. */
 export const DIFFERENCES: Record<string, string> = {
@@ -30,13 +43,19 @@ export const DIFFERENCES: Record<string, string> = {
   'client|list': 'qbuf-free is 0 and the memory fields are estimates.',
   'client|info': 'qbuf-free is 0 and the memory fields are estimates.',
   command: 'Subcommand lists follow Redis 7.0\'s table (7.2-only subcommands are not listed under their container).',
+  hscan: 'On a hashtable the cursor is a position in cachica\'s table, not Redis\'s reverse-binary cursor; the guarantees are the same. NOVALUES (Redis 7.4) works; COMMAND DOCS lists Redis 7.0\'s arguments.',
+  hrandfield: 'A negative count whose reply passes 512 MB closes the connection there (Redis writes until the client\'s output buffer limit closes it, or memory runs out).',
+  'object|encoding': 'A list goes back from quicklist to listpack once the whole list is within half of list-max-listpack-size; Redis 7.2 also requires its quicklist to be down to one node, which depends on how its nodes were filled.',
+  ...scoreFormatNotes(),
+  zscan: 'On a skiplist the cursor is a position in cachica\'s member table, not Redis\'s reverse-binary cursor; the guarantees are the same. ' + SCORES_AS_70,
+  zrandmember: 'A negative count whose reply passes 512 MB closes the connection there (as HRANDFIELD). ' + SCORES_AS_70,
 };
 
 export function renderCommandsDoc(): string {
   const registry = new CommandRegistry();
   for (const family of ALL_FAMILIES) registry.register(family);
   const groups = new Map<string, CommandMeta[]>();
-  for (const meta of allCommandMeta()) {
+  for (const meta of currentCommandMeta()) {
     const group = meta.docs?.group ?? 'other';
     if (!groups.has(group)) groups.set(group, []);
     (groups.get(group) as CommandMeta[]).push(meta);

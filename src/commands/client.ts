@@ -12,7 +12,7 @@ import type { Argv } from '../protocol/argv.js';
 import { ClientFlag, type Client } from '../server/client.js';
 import { argInt64 } from './args.js';
 import { validateClientName } from './connection.js';
-import { SYNTAX } from './errors.js';
+import { cString, NOT_INTEGER, SYNTAX, UNBLOCK_REASON } from './errors.js';
 import { replyHelp } from './server.js';
 import type { CommandEntry } from './types.js';
 
@@ -52,6 +52,7 @@ function clientType(_client: Client): ClientType {
 /** The flags letters, in catClientInfoString's order; "N" when there are none. */
 function flagLetters(client: Client): string {
   let s = '';
+  if (client.blocked !== null) s += 'b';
   if ((client.flags & ClientFlag.CloseAfterReply) !== 0) s += 'c';
   if ((client.flags & ClientFlag.CloseAsap) !== 0) s += 'A';
   if ((client.flags & ClientFlag.UnixSocket) !== 0) s += 'U';
@@ -286,6 +287,32 @@ function clientNoTouch(c: Client, argv: Argv): void {
   onOff(c, argv, ClientFlag.NoTouch);
 }
 
+/**
+ * CLIENT UNBLOCK id [TIMEOUT|ERROR]: end another client's blocking command with its timeout
+ * reply or an -UNBLOCKED error. 1 if that client was blocked, else 0.
+ */
+function clientUnblock(c: Client, argv: Argv): void {
+  if (argv.count > 4) {
+    c.reply.error(`ERR unknown subcommand or wrong number of arguments for '${cString(argv.str(1), 128)}'. Try CLIENT HELP.`);
+    return;
+  }
+  let withError = false;
+  if (argv.count === 4) {
+    if (argv.is(3, 'ERROR')) withError = true;
+    else if (!argv.is(3, 'TIMEOUT')) {
+      c.reply.error(UNBLOCK_REASON);
+      return;
+    }
+  }
+  const id = argInt64(argv, 2);
+  if (id === null) {
+    c.reply.error(NOT_INTEGER);
+    return;
+  }
+  const target = typeof id === 'number' ? c.engine.clients.get(id) : undefined;
+  c.reply.integer(target !== undefined && c.engine.blocking.unblock(target, withError) ? 1 : 0);
+}
+
 /** Redis 7.2's CLIENT HELP, word for word. */
 const CLIENT_HELP = [
   'CACHING (YES|NO)',
@@ -346,7 +373,7 @@ function clientHelp(c: Client): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The family's table (PAUSE, UNPAUSE, REPLY, TRACKING, CACHING, UNBLOCK come with their issues)
+// The family's table (PAUSE, UNPAUSE, REPLY, TRACKING, CACHING come with their issues)
 // ---------------------------------------------------------------------------------------------
 
 export const clientCommands: CommandEntry[] = [
@@ -359,5 +386,6 @@ export const clientCommands: CommandEntry[] = [
   { name: 'client|setinfo', handler: clientSetInfo },
   { name: 'client|no-evict', handler: clientNoEvict },
   { name: 'client|no-touch', handler: clientNoTouch },
+  { name: 'client|unblock', handler: clientUnblock },
   { name: 'client|help', handler: clientHelp },
 ];

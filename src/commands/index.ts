@@ -5,9 +5,14 @@
 import { clientCommands } from './client.js';
 import { commandCommands } from './command.js';
 import { connectionCommands } from './connection.js';
+import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
+import { listCommands } from './lists.js';
 import { serverCommands } from './server.js';
+import { setCommands } from './sets.js';
+import { sortCommands } from './sort.js';
 import { stringCommands } from './strings.js';
+import { zsetCommands } from './zsets.js';
 import type { CommandEntry } from './types.js';
 
 export const ALL_FAMILIES: readonly (readonly CommandEntry[])[] = [
@@ -17,4 +22,9 @@ export const ALL_FAMILIES: readonly (readonly CommandEntry[])[] = [
   serverCommands,
   clientCommands,
   commandCommands,
+  hashCommands,
+  listCommands,
+  setCommands,
+  sortCommands,
+  zsetCommands,
 ];

@@ -531,7 +531,7 @@ function isSpace(b: number): boolean {
  * the low 32 bits are returned: Dict.scan's step reads the cursor through the table's mask, so
  * higher bits never change the result.
  */
-function parseCursor(argv: Argv, i: number): number | null {
+export function parseCursor(argv: Argv, i: number): number | null {
   const b = argv.bufs[i];
   let p = argv.starts[i];
   let end = p;

@@ -10,13 +10,14 @@
 
 import { changeReplicationId, infoText } from '../monitoring/info.js';
 import type { Argv } from '../protocol/argv.js';
-import { ClientFlag, type Client } from '../server/client.js';
+import type { Client } from '../server/client.js';
 import { ConfigError } from '../server/config.js';
 import type { Database } from '../store/database.js';
 import { EntryFlag, LRU_MASK, ValueType } from '../store/entries.js';
 import { hashBytes } from '../store/hash.js';
 import { isStrictInt64, parseInt64 } from './args.js';
 import { cString, NO_SUCH_KEY, SYNTAX } from './errors.js';
+import { valueEncoding } from './keys.js';
 import type { CommandEntry } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -241,7 +242,7 @@ function debugObject(c: Client, argv: Argv): void {
   const lru = shared ? Math.floor(c.engine.startedAt / 1000) & LRU_MASK : db.lru(id);
   const clock = store.lruClock;
   const idle = clock >= lru ? clock - lru : clock + (LRU_MASK - lru);
-  const encoding = isString ? stringEncoding(db, id) : 'unknown';
+  const encoding = isString ? stringEncoding(db, id) : valueEncoding(db, id);
   const serialized = isString ? serializedStringLength(db, id) : 0;
   // Redis prints the object's address; ours is made up from the entry, stable for its life.
   const address = `0x${(0x7f0000000000 + id * 16).toString(16)}`;

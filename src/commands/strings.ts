@@ -12,7 +12,7 @@ import type { Client } from '../server/client.js';
 import { Lookup, type Database } from '../store/database.js';
 import { EntryFlag, ValueType } from '../store/entries.js';
 import { LongDouble } from '../types/long-double.js';
-import { argInt64, INT64_MAX, INT64_MIN, parseInt64 } from './args.js';
+import { addInt64, argInt64, INT64_MAX, INT64_MIN, parseInt64 } from './args.js';
 import {
   DECREMENT_OVERFLOW,
   invalidExpireTime,
@@ -387,17 +387,10 @@ function incrDecr(c: Client, argv: Argv, incr: number | bigint): void {
     }
     value = stored;
   }
-  let result: number | bigint;
-  if (typeof value === 'number' && typeof incr === 'number' && Number.isSafeInteger(value + incr)) {
-    // Both operands are safe and so is the float sum: then the sum is exact.
-    result = value + incr;
-  } else {
-    const big = BigInt(value) + BigInt(incr);
-    if (big > INT64_MAX || big < INT64_MIN) {
-      c.reply.error(OVERFLOW);
-      return;
-    }
-    result = big >= -9007199254740991n && big <= 9007199254740991n ? Number(big) : big;
+  const result = addInt64(value, incr);
+  if (result === null) {
+    c.reply.error(OVERFLOW);
+    return;
   }
   storeBytes(db, argv, 1, id, digitScratch, 0, int64Digits(result));
   if (typeof result === 'number') c.reply.integer(result);

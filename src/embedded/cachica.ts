@@ -15,7 +15,7 @@
 import { ALL_FAMILIES } from '../commands/index.js';
 import { PushFrame, ReplyDecoder, ReplyError, type ReplyValue } from '../client/decoder.js';
 import { Argv } from '../protocol/argv.js';
-import type { Client } from '../server/client.js';
+import { ClientFlag, type Client } from '../server/client.js';
 import { Config } from '../server/config.js';
 import { Engine } from '../server/engine.js';
 
@@ -34,10 +34,21 @@ function toBytes(arg: CommandArgument): Uint8Array {
   return arg;
 }
 
+/** A command() waiting for its turn behind a blocking command, or for a blocking command to reply. */
+interface PendingCommand {
+  argv: Argv | null;
+  resolve: (value: ReplyValue) => void;
+  reject: (reason: unknown) => void;
+}
+
 /** One in-process connection: its own selected database, RESP version and name. */
 export class Session {
   protected readonly client: Client;
   private readonly decoder: ReplyDecoder;
+  /** The blocking command this session waits on (BLPOP, ...), as a socket client would. */
+  private blockedOn: PendingCommand | null = null;
+  /** Commands sent while it waits: they run, in order, once it has replied. */
+  private readonly queued: PendingCommand[] = [];
 
   constructor(
     protected readonly engine: Engine,
@@ -45,24 +56,69 @@ export class Session {
   ) {
     this.client = engine.createClient();
     this.client.reply.protocol = 3;
+    this.client.onUnblocked = () => this.unblocked();
     this.decoder = new ReplyDecoder({ bulkAs: returnBuffers ? 'buffer' : 'string' });
   }
 
-  /** Run a command and return its raw reply bytes (RESP2 or RESP3, as the session speaks). */
+  /**
+   * Run a command and return its raw reply bytes (RESP2 or RESP3, as the session speaks). It
+   * is synchronous, so a blocking command cannot wait: it replies as if its time were up.
+   */
   raw(args: readonly CommandArgument[]): Buffer {
     if (args.length === 0) throw new TypeError('a command needs a name');
-    const argv = Argv.from(args.map(toBytes));
-    this.engine.store.tick(Date.now());
-    this.engine.execute(this.client, argv);
-    return Buffer.from(this.client.reply.take(true));
+    if (this.blockedOn !== null) throw new Error('a blocking command is waiting on this session: use command()');
+    const client = this.client;
+    client.flags |= ClientFlag.DenyBlocking;
+    this.execute(Argv.from(args.map(toBytes)));
+    client.flags &= ~ClientFlag.DenyBlocking;
+    return Buffer.from(client.reply.take(true));
   }
 
   /** Receives out-of-band RESP3 pushes (pub/sub messages, invalidations) sent to this session. */
   onPush: ((frame: PushFrame) => void) | null = null;
 
-  /** Run a command synchronously; error replies are thrown as ReplyError. */
+  /**
+   * Run a command synchronously; error replies are thrown as ReplyError. A blocking command
+   * replies as if its time were up (use command() to wait).
+   */
   commandSync(...args: CommandArgument[]): ReplyValue {
-    this.decoder.push(this.raw(args));
+    return this.decode(this.raw(args));
+  }
+
+  /**
+   * Run a command; resolves with the reply, rejects with ReplyError on an error reply. A
+   * blocking command (BLPOP, ...) resolves when it is served or times out; commands sent
+   * meanwhile run after it, in order.
+   */
+  command(...args: CommandArgument[]): Promise<ReplyValue> {
+    if (args.length === 0) return Promise.reject(new TypeError('a command needs a name'));
+    const argv = Argv.from(args.map(toBytes));
+    if (this.blockedOn !== null) {
+      return new Promise((resolve, reject) => this.queued.push({ argv, resolve, reject }));
+    }
+    this.execute(argv);
+    if (this.client.blocked !== null) {
+      return new Promise((resolve, reject) => (this.blockedOn = { argv: null, resolve, reject }));
+    }
+    try {
+      return Promise.resolve(this.takeReply());
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  private execute(argv: Argv): void {
+    this.engine.store.tick(Date.now());
+    this.engine.execute(this.client, argv);
+  }
+
+  /** The reply of the command just run; an error reply is thrown. */
+  private takeReply(): ReplyValue {
+    return this.decode(Buffer.from(this.client.reply.take(true)));
+  }
+
+  private decode(bytes: Buffer): ReplyValue {
+    this.decoder.push(bytes);
     let reply: ReplyValue | undefined;
     for (let frame = this.decoder.next(); frame !== undefined; frame = this.decoder.next()) {
       // A command replies once; pushes may come before or after its reply.
@@ -73,12 +129,25 @@ export class Session {
     return reply ?? null;
   }
 
-  /** Run a command; resolves with the reply, rejects with ReplyError on an error reply. */
-  command(...args: CommandArgument[]): Promise<ReplyValue> {
-    try {
-      return Promise.resolve(this.commandSync(...args));
-    } catch (e) {
-      return Promise.reject(e);
+  /** The blocking command replied: settle it, then run what was sent behind it. */
+  private unblocked(): void {
+    let done = this.blockedOn;
+    this.blockedOn = null;
+    while (done !== null) {
+      try {
+        done.resolve(this.takeReply());
+      } catch (e) {
+        done.reject(e);
+      }
+      done = null;
+      const next = this.queued.shift();
+      if (next === undefined || next.argv === null) break;
+      this.execute(next.argv);
+      if (this.client.blocked !== null) {
+        this.blockedOn = next;
+        break;
+      }
+      done = next;
     }
   }
 
@@ -141,9 +210,13 @@ export class Session {
     return (await this.command('SELECT', db)) as string;
   }
 
-  /** Forget this session (its client state goes away). */
+  /** Forget this session (its client state goes away; a command still waiting is rejected). */
   close(): void {
     this.engine.removeClient(this.client);
+    const closed = new Error('session closed');
+    if (this.blockedOn !== null) this.blockedOn.reject(closed);
+    this.blockedOn = null;
+    for (const pending of this.queued.splice(0)) pending.reject(closed);
   }
 }
 

@@ -244,10 +244,10 @@ function clientsSection(engine: Engine): Lines {
     `maxclients:${engine.config.get('maxclients')}`,
     `client_recent_max_input_buffer:${maxInput}`,
     `client_recent_max_output_buffer:${maxOutput}`,
-    'blocked_clients:0',
+    `blocked_clients:${engine.blocking.blockedClients}`,
     'tracking_clients:0',
-    'clients_in_timeout_table:0',
-    'total_blocking_keys:0',
+    `clients_in_timeout_table:${engine.blocking.clientsWithDeadline}`,
+    `total_blocking_keys:${engine.blocking.totalBlockingKeys}`,
     'total_blocking_keys_on_nokey:0',
   ];
 }

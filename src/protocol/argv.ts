@@ -52,7 +52,9 @@ export class Argv {
     const b = this.bufs[i];
     const s = this.starts[i];
     const e = this.ends[i];
-    if (e - s < 24) {
+    // A JS loop is faster only for a few chars: from 13 on each += makes a cons string that a
+    // Map lookup must flatten again (measured: 20 chars 410 ns by loop, 115 ns by latin1Slice).
+    if (e - s < 8) {
       let out = '';
       for (let j = s; j < e; j++) out += String.fromCharCode(b[j]);
       return out;

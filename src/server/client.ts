@@ -12,6 +12,7 @@ import { Argv } from '../protocol/argv.js';
 import { RequestParser } from '../protocol/parser.js';
 import { ReplyWriter } from '../protocol/reply-writer.js';
 import type { Database } from '../store/database.js';
+import type { BlockedState } from './blocking.js';
 import type { Engine } from './engine.js';
 
 export const enum ClientFlag {
@@ -25,6 +26,10 @@ export const enum ClientFlag {
   NoTouch = 1 << 3,
   /** The unix-socket listener accepted this client. */
   UnixSocket = 1 << 4,
+  /** Blocking commands reply their timeout reply at once (MULTI, scripts, synchronous calls). */
+  DenyBlocking = 1 << 5,
+  /** Released from a blocking command; its connection has not taken the reply yet. */
+  Unblocked = 1 << 6,
 }
 
 export class Client {
@@ -51,6 +56,13 @@ export class Client {
   fd = -1;
   /** Bytes read from this client in the current event-loop turn (input fairness). */
   inputThisTurn = 0;
+  /** What the client waits for while a blocking command holds it (see blocking.ts), or null. */
+  blocked: BlockedState | null = null;
+  /**
+   * Called when a blocking command has replied (served, timed out, unblocked): the connection
+   * sends the reply and runs the commands that waited behind it.
+   */
+  onUnblocked: (() => void) | null = null;
 
   constructor(engine: Engine, id: number) {
     this.engine = engine;

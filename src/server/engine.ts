@@ -11,9 +11,10 @@
 import { performance } from 'node:perf_hooks';
 import { CommandRegistry } from '../commands/registry.js';
 import { cString, NOAUTH, unknownSubcommand, wrongArity } from '../commands/errors.js';
-import { CommandBit, type CommandEntry } from '../commands/types.js';
+import { CommandBit, type Command, type CommandEntry } from '../commands/types.js';
 import type { Argv } from '../protocol/argv.js';
 import { Store, type EncodingLimits } from '../store/store.js';
+import { BlockingManager } from './blocking.js';
 import { Client, ClientFlag, isLocalClient } from './client.js';
 import { Config } from './config.js';
 import { Logger } from './logger.js';
@@ -49,6 +50,12 @@ export class Engine {
   private backgroundScheduled = false;
   /** Hooks the network layer installs (CLIENT KILL, SHUTDOWN, ...). */
   onShutdownRequest: ((save: boolean | null) => void) | null = null;
+  readonly blocking: BlockingManager;
+  /**
+   * Raised by commands that run other commands (EXEC, EVAL): keys their inner commands signal
+   * ready are handled only when the outermost command ends, as Redis does.
+   */
+  executionNesting = 0;
 
   constructor(config: Config, families: readonly (readonly CommandEntry[])[]) {
     this.config = config;
@@ -63,6 +70,7 @@ export class Engine {
       config.watch(param, (v) => (limits[field] = Number(v)));
     }
     for (const family of families) this.commands.register(family);
+    this.blocking = new BlockingManager(this);
   }
 
   createClient(): Client {
@@ -165,8 +173,23 @@ export class Engine {
       return;
     }
     const errorsBefore = reply.errors.length;
-    // Reading the clock costs as much as a GET, so commands flagged fast are timed on one call in
-    // TIMING_SAMPLE and the time scaled up (usec stays an unbiased total); the rest always.
+    this.invoke(client, cmd, argv);
+    if (client.blocked !== null && client.blocked.cmd === null) {
+      // It waits (blocking.ts); it is counted when it replies.
+      this.blocking.adopt(client, cmd, argv);
+    } else {
+      this.countCall(client, cmd, errorsBefore);
+    }
+    if (this.executionNesting === 0 && this.blocking.hasReadyKeys) this.blocking.handleReadyKeys();
+  }
+
+  /**
+   * Run `cmd`'s handler for `client` and time it. Reading the clock costs as much as a GET, so
+   * commands flagged fast are timed on one call in TIMING_SAMPLE and the time scaled up (usec
+   * stays an unbiased total); the rest always. Also what runs a blocked command again.
+   */
+  invoke(client: Client, cmd: Command, argv: Argv): void {
+    const handler = cmd.handler as NonNullable<Command['handler']>;
     // CLIENT NO-TOUCH: this client's reads leave the LRU/LFU clock alone, except TOUCH itself.
     this.store.noTouch = (client.flags & ClientFlag.NoTouch) !== 0 && cmd.name !== 'touch';
     const timed = (cmd.bits & CommandBit.Fast) === 0 || (cmd.calls & (TIMING_SAMPLE - 1)) === 0;
@@ -178,9 +201,13 @@ export class Engine {
     } else {
       handler(client, argv);
     }
+  }
+
+  /** A command has replied: its statistics, and its error replies into INFO errorstats. */
+  countCall(client: Client, cmd: Command, errorsBefore: number): void {
     cmd.calls++;
     this.stats.commandsProcessed++;
-    if (reply.errors.length !== errorsBefore) {
+    if (client.reply.errors.length !== errorsBefore) {
       cmd.failedCalls++;
       this.countErrors(client);
     }
@@ -256,7 +283,8 @@ export class Engine {
     const timeout = this.config.getNumber('timeout');
     if (timeout <= 0) return;
     for (const client of this.clients.values()) {
-      if (client.socket !== null && now - client.lastInteraction > timeout * 1000) {
+      // A client waiting in a blocking command is not idle (Redis: "No timeout for BLPOP").
+      if (client.socket !== null && client.blocked === null && now - client.lastInteraction > timeout * 1000) {
         client.socket.destroy();
       }
     }

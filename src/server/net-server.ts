@@ -156,6 +156,7 @@ export class NetServer {
     const keepalive = engine.config.getNumber('tcp-keepalive');
     if (!unix && keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
 
+    client.onUnblocked = () => this.resume(client);
     socket.on('drain', () => {
       if (socket.isPaused() && (client.flags & ClientFlag.CloseAfterReply) === 0) socket.resume();
     });
@@ -201,12 +202,24 @@ export class NetServer {
     return true;
   }
 
-  /** Run every complete command buffered for `client`. */
+  /**
+   * A blocking command of `client` has replied: send the reply, then run the commands that
+   * arrived behind it (Redis's processUnblockedClients).
+   */
+  private resume(client: Client): void {
+    if ((client.flags & ClientFlag.CloseAsap) !== 0) return;
+    this.engine.store.tick(Date.now());
+    this.processInput(client);
+    client.parser.preserve();
+    this.flush(client);
+  }
+
+  /** Run every complete command buffered for `client`, until one blocks it. */
   private processInput(client: Client): void {
     const { engine } = this;
     const parser = client.parser;
     const argv = client.argv;
-    while ((client.flags & (ClientFlag.CloseAfterReply | ClientFlag.CloseAsap)) === 0) {
+    while ((client.flags & (ClientFlag.CloseAfterReply | ClientFlag.CloseAsap)) === 0 && client.blocked === null) {
       const r = parser.next(argv);
       if (r === ParseResult.Incomplete) break;
       if (r === ParseResult.Error) {

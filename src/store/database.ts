@@ -48,6 +48,16 @@ export const enum Lookup {
 
 const WARM_HASHES = new Int32Array(WARM_MAX);
 
+/**
+ * Told when a key comes into being (created, renamed, moved in) and when SWAPDB exchanges two
+ * databases' contents: Redis signals clients blocked on a key from dbAdd, and rescans their
+ * keys on SWAPDB. The engine's BlockingManager is the watcher.
+ */
+export interface KeyspaceWatcher {
+  keyAdded(db: Database, id: number): void;
+  contentsSwapped(db: Database, other: Database): void;
+}
+
 /** Copy src[start, end) to dst at `at`; short runs in a loop, as the Heap does. */
 function copyBytes(dst: Buffer, at: number, src: Uint8Array, start: number, end: number): void {
   for (let i = start; i < end; i++) dst[at++] = src[i];
@@ -63,6 +73,7 @@ export class Database {
    * PEXPIRETIME must return exactly what PEXPIREAT set.
    */
   private hugeDeadlines: Map<number, bigint> | null = null;
+  watcher: KeyspaceWatcher | null = null;
 
   constructor(
     readonly id: number,
@@ -89,6 +100,7 @@ export class Database {
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.avgTtl, other.avgTtl] = [other.avgTtl, this.avgTtl];
     [this.hugeDeadlines, other.hugeDeadlines] = [other.hugeDeadlines, this.hugeDeadlines];
+    this.watcher?.contentsSwapped(this, other);
   }
 
   // -----------------------------------------------------------------------------------------
@@ -529,6 +541,7 @@ export class Database {
     this.dict.remove(id);
     this.setKey(id, b, start, end);
     this.dict.insert(id);
+    this.watcher?.keyAdded(this, id);
   }
 
   /** Move entry `id` into database `target` (MOVE, SWAPDB helpers). The key must not exist there. */
@@ -538,6 +551,7 @@ export class Database {
     this.dict.remove(id);
     target.dict.insert(id);
     if (at !== 0) target.setExpire(id, at);
+    target.watcher?.keyAdded(target, id);
   }
 
   /** Create an entry for a key known to be absent. */
@@ -546,6 +560,7 @@ export class Database {
     this.setKey(id, k, ks, ke);
     this.setTypeAndFlags(id, type, 0);
     this.dict.insert(id);
+    this.watcher?.keyAdded(this, id);
     return id;
   }
 

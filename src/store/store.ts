@@ -72,6 +72,13 @@ export class Store {
   /** Called just before a key is deleted because it expired. */
   onExpire: ((db: Database, id: number) => void) | null = null;
 
+  /**
+   * Expiry that value types keep inside their values (Redis 7.4's hash field expiry): run at
+   * the start of every active expire cycle, each given the cycle's deadline on
+   * performance.now()'s clock and expected to stop by it.
+   */
+  readonly activeExpireHooks: ((deadline: number) => void)[] = [];
+
   private readonly lazyFree: { dict: Dict; expires: ExpirySet }[] = [];
   lazyFreedObjects = 0;
 
@@ -175,6 +182,7 @@ export class Store {
   activeExpireCycle(budgetMs: number): void {
     if (!this.activeExpireEnabled || this.keepExpired) return;
     const deadline = performance.now() + budgetMs;
+    for (let i = 0; i < this.activeExpireHooks.length; i++) this.activeExpireHooks[i](deadline);
     const effort = this.activeExpireEffort - 1;
     const perLoop = EXPIRE_KEYS_PER_LOOP + (EXPIRE_KEYS_PER_LOOP / 4) * effort;
     const acceptableStale = 10 - effort;

@@ -44,6 +44,16 @@ export class BigMap<V> {
   }
 
   set(key: string, value: V): this {
+    if (this.shards.length === 1) {
+      const only = this.shards[0];
+      // One lookup instead of two when the key exists or the Map has room.
+      if (only.size < this.shardLimit || only.has(key)) {
+        const before = only.size;
+        only.set(key, value);
+        this.count += only.size - before;
+        return this;
+      }
+    }
     const shard = this.shardOf(key);
     if (shard !== undefined) {
       shard.set(key, value);

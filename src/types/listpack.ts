@@ -302,7 +302,12 @@ export function lpFind(b: Uint8Array, p: number, s: Uint8Array, ss: number, se: 
 // Writing
 // ---------------------------------------------------------------------------------------------
 
-/** Where every write's new image is built; valid until the next write. */
+/**
+ * Where every write's new image is built; valid until the next write. Two traps: a write may
+ * replace `lpScratch.buf` with a larger buffer, so read it after the call returns (compute the
+ * length first, then pass `lpScratch.buf`); and a write must not take an image that lies in
+ * `lpScratch.buf` itself as its input.
+ */
 export const lpScratch = { buf: Buffer.allocUnsafe(4096) };
 
 /** Latin1 strings are turned into bytes here before they are encoded. */

@@ -9,7 +9,6 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   compareReplies,
-  defineGatedScenarios,
   defineScenarios,
   raw,
   runScenario,
@@ -809,7 +808,7 @@ const scenarios: Scenario[] = [
   },
 ];
 
-/** Wrong-type replies need a list key, so they wait for RPUSH (see defineGatedScenarios). */
+/** Wrong-type replies, on a list key. */
 const wrongTypeScenarios: Scenario[] = [
   {
     name: 'string commands on a list key reply WRONGTYPE',
@@ -864,8 +863,8 @@ describe('strings', () => {
     defineScenarios(bed, scenarios);
   });
 
-  describe('wrong type (needs RPUSH)', () => {
-    defineGatedScenarios(bed, 'RPUSH', wrongTypeScenarios);
+  describe('wrong type', () => {
+    defineScenarios(bed, wrongTypeScenarios);
   });
 
   describe('seeded random sequences', () => {

@@ -127,10 +127,35 @@ export function commandMeta(name: string): CommandMeta | undefined {
   return map.get(name) ?? map.get(name.toLowerCase());
 }
 
-/** Every top-level command Redis 7.0 has, by name. */
+/** Every top-level command Redis 7.0 has, by name (the generated table, as the 7.0 oracle reports it). */
 export function allCommandMeta(): readonly CommandMeta[] {
   return REDIS_COMMANDS;
 }
+
+/**
+ * Every top-level command of the versions cachica follows: Redis 7.0's table with what 7.2 and
+ * 7.4 added or changed (redis-72-additions.ts) merged in, for docs/COMMANDS.md.
+ */
+export function currentCommandMeta(): readonly CommandMeta[] {
+  if (merged !== null) return merged;
+  const tops = new Map<string, CommandMeta>(REDIS_COMMANDS.map((c) => [c.name, c]));
+  for (const added of REDIS_72_ADDITIONS) {
+    const bar = added.name.indexOf('|');
+    if (bar === -1) {
+      tops.set(added.name, added);
+      continue;
+    }
+    const parent = tops.get(added.name.slice(0, bar));
+    if (parent !== undefined) {
+      const subcommands = [...parent.subcommands.filter((s) => s.name !== added.name), added];
+      tops.set(parent.name, { ...parent, subcommands });
+    }
+  }
+  merged = [...tops.values()];
+  return merged;
+}
+
+let merged: CommandMeta[] | null = null;
 
 /**
  * The command an argv names, as Redis's lookupCommand resolves it for COMMAND GETKEYS: a
