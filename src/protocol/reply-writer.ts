@@ -97,6 +97,18 @@ export class ReplyWriter {
     b[this.pos++] = prefix;
     if (n >= 0 && n < 10) {
       b[this.pos++] = 48 + n;
+    } else if (n > 0 && n <= 0x7fffffff && n === (n | 0)) {
+      // Counts and lengths: 32-bit integer arithmetic instead of floored float division.
+      let v = n | 0;
+      let digits = 1;
+      for (let t = v; t >= 10; t = (t / 10) | 0) digits++;
+      let p = this.pos + digits;
+      this.pos = p;
+      do {
+        const q = (v / 10) | 0;
+        b[--p] = 48 + (v - q * 10);
+        v = q;
+      } while (v > 0);
     } else if (Number.isSafeInteger(n)) {
       let v = n;
       if (v < 0) {
