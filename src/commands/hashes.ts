@@ -41,13 +41,12 @@ import {
 import { HashTable } from '../types/hash-table.js';
 import { EMPTY_LISTPACK, lpCount, lpFirst, lpGet, lpNext, lpString, lpWriteBulk } from '../types/listpack.js';
 import { LongDouble } from '../types/long-double.js';
-import { addInt64, argInt64, parseInt64, randomCountArgs, scanOptionsArgs } from './args.js';
+import { addInt64, argInt64, parseInt64, randomCountArgs } from './args.js';
 import {
   EXPIRE_NUMFIELDS_NOT_POSITIVE,
   FIELDS_KEYWORD_MISSING,
   HASH_VALUE_NOT_FLOAT,
   HASH_VALUE_NOT_INTEGER,
-  INVALID_CURSOR,
   invalidExpireTime,
   NAN_OR_INFINITY,
   NAN_OR_INFINITY_VALUE,
@@ -60,7 +59,7 @@ import {
   wrongArity,
   WRONGTYPE,
 } from './errors.js';
-import { collectionCopier, parseCursor, registerKeyType } from './keys.js';
+import { collectionCopier, registerKeyType, startScan } from './keys.js';
 import type { CommandEntry } from './types.js';
 
 /**
@@ -980,22 +979,10 @@ const scanned: string[] = [];
  * left out.
  */
 function hscan(c: Client, argv: Argv): void {
-  const cursor = parseCursor(argv, 2);
-  if (cursor === null) {
-    c.reply.error(INVALID_CURSOR);
-    return;
-  }
-  const id = lookupHash(c, argv, 1, Lookup.Read);
-  if (id < 0) return;
-  if (id === 0) {
-    c.reply.arrayLen(2);
-    c.reply.bulk('0');
-    c.reply.arrayLen(0);
-    return;
-  }
-  const options = scanOptionsArgs(c, argv, true);
-  if (options === null) return;
-  const { count, pattern, noValues } = options;
+  const start = startScan(c, argv, lookupHash, true);
+  if (start === null) return;
+  const { cursor, id } = start;
+  const { count, pattern, noValues } = start.options;
   const db = c.db;
   const now = c.engine.store.now();
   const r = c.reply;

@@ -17,7 +17,7 @@ import type { Client } from '../server/client.js';
 import { Lookup, type Database } from '../store/database.js';
 import { EntryFlag, LRU_MASK, ValueType } from '../store/entries.js';
 import { globMatch } from '../store/glob.js';
-import { argInt64, bigToNumberIfSafe, INT64_MAX, INT64_MIN } from './args.js';
+import { argInt64, bigToNumberIfSafe, INT64_MAX, INT64_MIN, scanOptionsArgs, type ScanOptions } from './args.js';
 import {
   cString,
   DB_INDEX_OUT_OF_RANGE,
@@ -523,6 +523,43 @@ function keys(c: Client, argv: Argv): void {
 
 function isSpace(b: number): boolean {
   return b === 32 || (b >= 9 && b <= 13);
+}
+
+/** What SSCAN, HSCAN and ZSCAN read before they walk their value. */
+export interface ScanStart {
+  cursor: number;
+  /** The key's entry (never 0: a missing key has had its empty scan). */
+  id: number;
+  options: ScanOptions;
+}
+
+/**
+ * The opening SSCAN, HSCAN and ZSCAN share, in Redis's order: the cursor
+ * (parseScanCursorOrReply), the key (an empty scan when it is missing), then the options
+ * (scanGenericCommand). `lookup` gives the entry, 0 when missing, -1 after replying WRONGTYPE.
+ * Null once something has been replied.
+ */
+export function startScan(
+  c: Client,
+  argv: Argv,
+  lookup: (c: Client, argv: Argv, i: number, flags: Lookup) => number,
+  noValues: boolean,
+): ScanStart | null {
+  const cursor = parseCursor(argv, 2);
+  if (cursor === null) {
+    c.reply.error(INVALID_CURSOR);
+    return null;
+  }
+  const id = lookup(c, argv, 1, Lookup.Read);
+  if (id < 0) return null;
+  if (id === 0) {
+    c.reply.arrayLen(2);
+    c.reply.bulk('0');
+    c.reply.arrayLen(0);
+    return null;
+  }
+  const options = scanOptionsArgs(c, argv, noValues);
+  return options === null ? null : { cursor, id, options };
 }
 
 /**

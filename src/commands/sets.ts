@@ -33,10 +33,9 @@ import {
   lpWriteBulk,
 } from '../types/listpack.js';
 import { MemberTable } from '../types/member-table.js';
-import { argInt64, INT64_MAX, parseInt64, scanOptionsArgs } from './args.js';
+import { argInt64, INT64_MAX, parseInt64 } from './args.js';
 import {
   COUNT_OUT_OF_RANGE,
-  INVALID_CURSOR,
   NOT_INTEGER,
   NOT_POSITIVE,
   NUMKEYS_NOT_POSITIVE,
@@ -44,7 +43,7 @@ import {
   WRONGTYPE,
   ZSET_LIMIT_NEGATIVE,
 } from './errors.js';
-import { collectionCopier, parseCursor, registerKeyType } from './keys.js';
+import { collectionCopier, registerKeyType, startScan } from './keys.js';
 import type { CommandEntry } from './types.js';
 
 /** The META flag of a packed set whose image is an intset (a listpack otherwise). */
@@ -810,25 +809,17 @@ function sdiffstore(c: Client, argv: Argv): void {
 // ---------------------------------------------------------------------------------------------
 
 function sscan(c: Client, argv: Argv): void {
-  const cursor = parseCursor(argv, 2);
-  if (cursor === null) {
-    c.reply.error(INVALID_CURSOR);
-    return;
-  }
-  const options = scanOptionsArgs(c, argv, false);
-  if (options === null) return;
-  const id = lookupSet(c, argv, 1, Lookup.Read);
-  if (id === -1) return;
+  const start = startScan(c, argv, lookupSet, false);
+  if (start === null) return;
+  const { cursor, id, options } = start;
   const db = c.db;
   const found: string[] = [];
   let next = 0;
-  if (id !== 0) {
-    if (formOf(db, id) === Form.Table) {
-      next = db.object<SetTable>(id).scan(cursor, options.count, (m) => found.push(m));
-    } else {
-      // A compact set is returned whole, with cursor 0, whatever COUNT says.
-      found.push(...setMembers(db, id));
-    }
+  if (formOf(db, id) === Form.Table) {
+    next = db.object<SetTable>(id).scan(cursor, options.count, (m) => found.push(m));
+  } else {
+    // A compact set is returned whole, with cursor 0, whatever COUNT says.
+    found.push(...setMembers(db, id));
   }
   c.reply.arrayLen(2);
   c.reply.bulk(String(next));

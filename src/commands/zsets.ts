@@ -17,9 +17,8 @@ import { Lookup, type Database } from '../store/database.js';
 import { ValueType } from '../store/entries.js';
 import { globMatch } from '../store/glob.js';
 import { SortedSet } from '../types/sorted-set.js';
-import { argLong, parseMpopArgs, randomCountArgs, scanOptionsArgs } from './args.js';
+import { argLong, parseMpopArgs, randomCountArgs } from './args.js';
 import {
-  INVALID_CURSOR,
   NOT_FLOAT,
   NOT_INTEGER,
   NOT_POSITIVE,
@@ -34,7 +33,7 @@ import {
   ZSET_WITHSCORES_WITH_LEX,
   ZSET_XX_AND_NX,
 } from './errors.js';
-import { collectionCopier, parseCursor, registerKeyType } from './keys.js';
+import { collectionCopier, registerKeyType, startScan } from './keys.js';
 import type { CommandEntry } from './types.js';
 import {
   AddFlag,
@@ -610,21 +609,10 @@ const scanMembers: string[] = [];
 const scanScores: number[] = [];
 
 function zscan(c: Client, argv: Argv): void {
-  const cursorValue = parseCursor(argv, 2);
-  if (cursorValue === null) {
-    c.reply.error(INVALID_CURSOR);
-    return;
-  }
-  const id = lookupZSet(c, argv, 1, Lookup.Read);
-  if (id < 0) return;
-  if (id === 0) {
-    c.reply.arrayLen(2);
-    c.reply.bulk('0');
-    c.reply.arrayLen(0);
-    return;
-  }
-  const options = scanOptionsArgs(c, argv, false);
-  if (options === null) return;
+  const start = startScan(c, argv, lookupZSet, false);
+  if (start === null) return;
+  const { id, options } = start;
+  const cursorValue = start.cursor;
   const pattern = options.pattern;
   const db = c.db;
   const r = c.reply;

@@ -250,6 +250,12 @@ const scenarios: Scenario[] = [
       ['SSCAN', 'small', '0', 'COUNT', 'x'],
       ['SSCAN', 'small', '0', 'FOO', '1'],
       ['SSCAN', 'small', '0', 'MATCH'],
+      // A missing key gets the empty scan before the options are read.
+      ['SSCAN', 'nokey', '0', 'COUNT', '0'],
+      ['SSCAN', 'nokey', '0', 'FOO'],
+      ['HSCAN', 'nokey', '0', 'COUNT', 'x'],
+      ['ZSCAN', 'nokey', '0', 'MATCH'],
+      ['SSCAN', 'nokey', 'x', 'COUNT', '0'],
     ],
   },
   {
