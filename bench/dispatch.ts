@@ -31,3 +31,18 @@ measure('GET/SET alternating, one key', [Argv.from(['SET', 'key:000001', 'xxx'])
 const msetArgs = ['MSET'];
 for (let i = 0; i < 10; i++) msetArgs.push(`key:00000${i}`, 'xxx');
 measure('MSET of 10 keys', [Argv.from(msetArgs)], 500_000);
+
+// Collections, as redis-benchmark drives them: one big key, members element:N over 100,000 values.
+function randomMembers(command: string, key: string, extra: (i: number) => string[]): Argv[] {
+  const out: Argv[] = [];
+  for (let i = 0; i < 100_000; i++) {
+    const n = String((i * 7919) % 100_000).padStart(12, '0');
+    out.push(Argv.from([command, key, ...extra(i), `element:${n}`]));
+  }
+  return out;
+}
+measure('SET of 100,000 keys', randomMembers('SET', '', () => []).map((a) => Argv.from(['SET', a.str(2), 'xxx'])), 1_000_000);
+measure('SADD to one set of 100,000 members', randomMembers('SADD', 'myset', () => []), 1_000_000);
+measure('HSET to one hash of 100,000 fields', randomMembers('HSET', 'myhash', () => []).map((a) => Argv.from(['HSET', 'myhash', a.str(2), 'xxx'])), 1_000_000);
+measure('ZADD to one sorted set of 100,000 members', randomMembers('ZADD', 'myzset', (i) => [String(i % 1000)]), 1_000_000);
+measure('LPUSH then RPOP on one list', [Argv.from(['LPUSH', 'mylist', 'xxx']), Argv.from(['RPOP', 'mylist'])], 2_000_000);
