@@ -285,10 +285,10 @@ function findField(c: Client, id: number, argv: Argv, i: number): Found {
     return Found.Packed;
   }
   const table = db.object<HashTable>(id);
-  const field = argv.str(i);
-  const value = table.fields.get(field);
+  const value = table.fields.getBytes(argv.bufs[i], argv.starts[i], argv.ends[i]);
   if (value === undefined) return Found.Missing;
   if (table.expiry !== null) {
+    const field = argv.str(i);
     const at = table.expiry.get(field);
     if (at !== undefined && at < c.engine.store.now()) return expireFieldLazily(c, id, -1, field);
   }
@@ -519,16 +519,15 @@ function hsetGeneric(c: Client, argv: Argv, name: string): void {
   const table = db.object<HashTable>(id);
   const fields = table.fields;
   for (let j = 2; j < argv.count; j += 2) {
-    const field = argv.str(j);
-    const i = fields.indexOf(field);
+    const i = fields.indexOfBytes(argv.bufs[j], argv.starts[j], argv.ends[j]);
     if (i < 0) {
-      fields.set(field, argv.str(j + 1));
+      fields.add(argv.str(j), argv.str(j + 1));
       created++;
       continue;
     }
     // Rewriting a value with the same bytes (a cache refreshing a field) allocates nothing.
     if (!argEquals(argv, j + 1, fields.valueAt(i))) fields.setValueAt(i, argv.str(j + 1));
-    table.removeDeadline(field);
+    if (table.expiry !== null) table.removeDeadline(fields.memberAt(i));
   }
   replyHset(c, name, created);
 }

@@ -121,7 +121,7 @@ function hasMember(db: Database, id: number, s: Uint8Array, ss: number, se: numb
       return lpFind(b, lpFirst(b, db.packedOffset(id)), s, ss, se, 0) !== -1;
     }
     default:
-      return db.object<SetTable>(id).has(Buffer.prototype.latin1Slice.call(s, ss, se) as string);
+      return db.object<SetTable>(id).hasBytes(s, ss, se);
   }
 }
 
@@ -213,7 +213,7 @@ function addMember(c: Client, id: number, s: Uint8Array, ss: number, se: number)
   const limits = c.engine.store.limits;
   const form = formOf(db, id);
   const len = se - ss;
-  if (form === Form.Table) return db.object<SetTable>(id).set(Buffer.prototype.latin1Slice.call(s, ss, se) as string, true);
+  if (form === Form.Table) return db.object<SetTable>(id).setBytes(s, ss, se, true);
   const b = db.packedBuffer(id);
   const o = db.packedOffset(id);
   if (form === Form.Listpack) {
@@ -224,7 +224,7 @@ function addMember(c: Client, id: number, s: Uint8Array, ss: number, se: number)
       db.replacePacked(id, lpScratch.buf, 0, n);
       return true;
     }
-    convertToTable(db, id).set(Buffer.prototype.latin1Slice.call(s, ss, se) as string, true);
+    convertToTable(db, id).setBytes(s, ss, se, true);
     return true;
   }
   // Intset.
@@ -278,7 +278,7 @@ function buildListpack(members: readonly string[]): { buf: Buffer; length: numbe
 /** Remove s[ss, se) from set `id`; returns whether it was there. The caller deletes an empty set. */
 function removeMember(db: Database, id: number, s: Uint8Array, ss: number, se: number): boolean {
   const form = formOf(db, id);
-  if (form === Form.Table) return db.object<SetTable>(id).delete(Buffer.prototype.latin1Slice.call(s, ss, se) as string);
+  if (form === Form.Table) return db.object<SetTable>(id).deleteBytes(s, ss, se);
   const b = db.packedBuffer(id);
   const o = db.packedOffset(id);
   if (form === Form.Intset) {

@@ -605,7 +605,9 @@ export function scoreOfArg(db: Database, id: number, argv: Argv, i: number): num
     const e = packedFind(b, db.packedOffset(id), argv.bufs[i], argv.starts[i], argv.ends[i]);
     return e === -1 ? undefined : lpToNumber(b, lpNext(b, e));
   }
-  return db.object<SortedSet>(id).score(argv.str(i));
+  const set = db.object<SortedSet>(id);
+  const at = set.indexOfBytes(argv.bufs[i], argv.starts[i], argv.ends[i]);
+  return at < 0 ? undefined : set.scoreAtIndex(at);
 }
 
 /** The score of `member` (a latin1 string), or undefined. */
@@ -688,8 +690,7 @@ export function zsetAdd(c: Client, id: number, score: number, argv: Argv, mi: nu
     }
   }
   const set = db.object<SortedSet>(id);
-  const member = argv.str(mi);
-  const i = set.indexOf(member);
+  const i = set.indexOfBytes(argv.bufs[mi], argv.starts[mi], argv.ends[mi]);
   if (i >= 0) {
     if ((flags & AddFlag.NX) !== 0) return AddResult.Nop;
     const cur = set.scoreAtIndex(i);
@@ -704,7 +705,7 @@ export function zsetAdd(c: Client, id: number, score: number, argv: Argv, mi: nu
     return AddResult.Updated;
   }
   if ((flags & AddFlag.XX) !== 0) return AddResult.Nop;
-  set.insertNew(member, score);
+  set.insertNew(argv.str(mi), score);
   addedScore = score;
   return AddResult.Added;
 }
@@ -720,7 +721,7 @@ export function deleteMemberArg(db: Database, id: number, argv: Argv, i: number)
     db.replacePacked(id, lpScratch.buf, 0, len);
     return true;
   }
-  return db.object<SortedSet>(id).delete(argv.str(i));
+  return db.object<SortedSet>(id).deleteBytes(argv.bufs[i], argv.starts[i], argv.ends[i]);
 }
 
 /** Set by rankOfArg: the member's score. */

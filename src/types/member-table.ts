@@ -2,9 +2,9 @@
  * MemberTable: the table form of sets and hashes. Members (latin1 strings) map to values, with
  * O(1) insert, lookup, delete and uniform random member, and a SCAN cursor.
  *
- * Members sit in a dense array (their index in a BigMap), so a random member is a random index
+ * Members sit in a dense array, found by a MemberIndex, so a random member is a random index
  * (SPOP, SRANDMEMBER, HRANDFIELD need that; a JS Map cannot give it) and a delete moves the last
- * member into the hole.
+ * member into the hole. Lookups by the request's bytes (hasBytes, setBytes, ...) make no string.
  *
  * The cursor keeps SCAN's promise, that a member present for the whole scan is returned at
  * least once, by walking indexes downwards: cursor c means indexes [0, c) are still to visit.
@@ -13,61 +13,102 @@
  * to the end and need not be returned.
  */
 
-import { BigMap } from './big-map.js';
+import { hashBytes, hashLatin1 } from '../store/hash.js';
+import { MemberIndex } from './member-index.js';
 
 export class MemberTable<V> {
-  private readonly index = new BigMap<number>();
   private readonly members: string[] = [];
   private readonly values: V[] = [];
+  private readonly index = new MemberIndex(this.members);
 
   get size(): number {
     return this.members.length;
   }
 
   has(member: string): boolean {
-    return this.index.has(member);
+    return this.index.findString(member, hashLatin1(member)) >= 0;
+  }
+
+  /** Is the member with bytes b[start, end) here? */
+  hasBytes(b: Uint8Array, start: number, end: number): boolean {
+    return this.index.findBytes(b, start, end, hashBytes(b, start, end)) >= 0;
   }
 
   get(member: string): V | undefined {
-    const i = this.index.get(member);
-    return i === undefined ? undefined : this.values[i];
+    const i = this.index.findString(member, hashLatin1(member));
+    return i < 0 ? undefined : this.values[i];
+  }
+
+  getBytes(b: Uint8Array, start: number, end: number): V | undefined {
+    const i = this.index.findBytes(b, start, end, hashBytes(b, start, end));
+    return i < 0 ? undefined : this.values[i];
   }
 
   /** Set `member` to `value`; returns true when the member is new. */
   set(member: string, value: V): boolean {
-    const i = this.index.get(member);
-    if (i !== undefined) {
+    const h = hashLatin1(member);
+    const i = this.index.findString(member, h);
+    if (i >= 0) {
       this.values[i] = value;
       return false;
     }
-    this.index.set(member, this.members.length);
+    this.append(h, member, value);
+    return true;
+  }
+
+  /** set() for the member with bytes b[start, end): no string is made unless it is new. */
+  setBytes(b: Uint8Array, start: number, end: number, value: V): boolean {
+    const h = hashBytes(b, start, end);
+    const i = this.index.findBytes(b, start, end, h);
+    if (i >= 0) {
+      this.values[i] = value;
+      return false;
+    }
+    this.append(h, Buffer.prototype.latin1Slice.call(b, start, end) as string, value);
+    return true;
+  }
+
+  /** Add `member`, which the caller knows to be absent. */
+  add(member: string, value: V): void {
+    this.append(hashLatin1(member), member, value);
+  }
+
+  private append(h: number, member: string, value: V): void {
+    this.index.insert(h, this.members.length);
     this.members.push(member);
     this.values.push(value);
-    return true;
   }
 
   /** Remove `member`; returns whether it was there. */
   delete(member: string): boolean {
-    const i = this.index.get(member);
-    if (i === undefined) return false;
-    this.index.delete(member);
-    this.removeAt(i);
+    const h = hashLatin1(member);
+    const i = this.index.findString(member, h);
+    if (i < 0) return false;
+    this.removeAt(i, h);
+    return true;
+  }
+
+  deleteBytes(b: Uint8Array, start: number, end: number): boolean {
+    const h = hashBytes(b, start, end);
+    const i = this.index.findBytes(b, start, end, h);
+    if (i < 0) return false;
+    this.removeAt(i, h);
     return true;
   }
 
   /** Remove the member at index `i` (the last member takes its place). */
   deleteAt(i: number): void {
-    this.index.delete(this.members[i]);
-    this.removeAt(i);
+    this.removeAt(i, hashLatin1(this.members[i]));
   }
 
-  private removeAt(i: number): void {
+  private removeAt(i: number, h: number): void {
+    this.index.remove(h, i);
     const last = this.members.length - 1;
     if (i !== last) {
       const moved = this.members[last];
+      this.index.renumber(hashLatin1(moved), last, i);
       this.members[i] = moved;
       this.values[i] = this.values[last];
-      this.index.set(moved, i);
     }
     this.members.pop();
     this.values.pop();
@@ -93,7 +134,16 @@ export class MemberTable<V> {
 
   /** Index of `member`, or -1. */
   indexOf(member: string): number {
-    return this.index.get(member) ?? -1;
+    return this.index.findString(member, hashLatin1(member));
+  }
+
+  indexOfBytes(b: Uint8Array, start: number, end: number): number {
+    return this.index.findBytes(b, start, end, hashBytes(b, start, end));
+  }
+
+  /** Bytes the index takes beside the members and values. */
+  get indexBytes(): number {
+    return this.index.reservedBytes;
   }
 
   /**

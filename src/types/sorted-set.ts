@@ -843,6 +843,11 @@ export class SortedSet {
     return this.table.indexOf(member);
   }
 
+  /** indexOf() of the member with bytes b[start, end). */
+  indexOfBytes(b: Uint8Array, start: number, end: number): number {
+    return this.table.indexOfBytes(b, start, end);
+  }
+
   /**
    * Move the member at table index `i` to `score` (a different score, by `!==`). With
    * indexOf() this costs one hash lookup where score() then set() costs two.
@@ -856,14 +861,23 @@ export class SortedSet {
 
   /** Add `member`, known to be absent. */
   insertNew(member: string, score: number): void {
-    this.table.set(member, score);
+    this.table.add(member, score);
     this.tree.insert(score, member);
   }
 
   /** Remove `member`; returns whether it was there. */
   delete(member: string): boolean {
-    const i = this.table.indexOf(member);
+    return this.deleteAtIndex(this.table.indexOf(member));
+  }
+
+  /** Remove the member with bytes b[start, end); returns whether it was there. */
+  deleteBytes(b: Uint8Array, start: number, end: number): boolean {
+    return this.deleteAtIndex(this.table.indexOfBytes(b, start, end));
+  }
+
+  private deleteAtIndex(i: number): boolean {
     if (i < 0) return false;
+    const member = this.table.memberAt(i);
     const score = this.table.valueAt(i);
     this.table.deleteAt(i);
     this.tree.delete(score, member);
