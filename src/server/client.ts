@@ -65,6 +65,11 @@ export class Client {
    * sends the reply and runs the commands that waited behind it.
    */
   onUnblocked: (() => void) | null = null;
+  /**
+   * Called when output was written to this client outside its own command (a pub/sub message,
+   * an invalidation, MONITOR): the connection sends it at the end of the event-loop turn.
+   */
+  onOutput: (() => void) | null = null;
 
   constructor(engine: Engine, id: number) {
     this.engine = engine;
@@ -79,6 +84,11 @@ export class Client {
 
   selectDb(index: number): void {
     this.db = this.engine.store.databases[index];
+  }
+
+  /** Send what was written to `reply` outside this client's own command (see onOutput). */
+  flushSoon(): void {
+    if (this.onOutput !== null) this.onOutput();
   }
 
   /** Mark for closing after the current output is written. */

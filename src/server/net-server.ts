@@ -160,6 +160,7 @@ export class NetServer {
     if (!unix && keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
 
     client.onUnblocked = () => this.resume(client);
+    client.onOutput = () => this.flushLater(client);
     socket.on('drain', () => {
       if (socket.isPaused() && (client.flags & ClientFlag.CloseAfterReply) === 0) socket.resume();
     });
