@@ -52,7 +52,9 @@ function clientType(_client: Client): ClientType {
 /** The flags letters, in catClientInfoString's order; "N" when there are none. */
 function flagLetters(client: Client): string {
   let s = '';
+  if ((client.flags & ClientFlag.Multi) !== 0) s += 'x';
   if (client.blocked !== null) s += 'b';
+  if ((client.flags & ClientFlag.DirtyCas) !== 0) s += 'd';
   if ((client.flags & ClientFlag.CloseAfterReply) !== 0) s += 'c';
   if ((client.flags & ClientFlag.CloseAsap) !== 0) s += 'A';
   if ((client.flags & ClientFlag.UnixSocket) !== 0) s += 'U';
@@ -89,7 +91,7 @@ export function clientInfoLine(client: Client, caller: Client, argv: Argv | null
   return (
     `id=${client.id} addr=${client.addr} laddr=${client.laddr} fd=${fileDescriptor(client)} name=${client.name}` +
     ` age=${now - Math.floor(client.createdAt / 1000)} idle=${now - Math.floor(client.lastInteraction / 1000)}` +
-    ` flags=${flagLetters(client)} db=${client.db.id} sub=0 psub=0 ssub=0 multi=-1` +
+    ` flags=${flagLetters(client)} db=${client.db.id} sub=0 psub=0 ssub=0 multi=${client.multi === null ? -1 : client.multi.length}` +
     ` qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem} multi-mem=0 rbs=${rbs} rbp=${rbs} obl=${obl} oll=0 omem=${omem}` +
     ` tot-mem=${rbs + qbuf + argvMem + omem} events=${events} cmd=${client.lastCommand} user=${client.user}` +
     ` redir=-1 resp=${client.reply.protocol} lib-name=${client.libName} lib-ver=${client.libVersion}`

@@ -12,6 +12,7 @@ import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
 import { sortCommands } from './sort.js';
 import { stringCommands } from './strings.js';
+import { transactionCommands } from './transactions.js';
 import { zsetCommands } from './zsets.js';
 import type { CommandEntry } from './types.js';
 
@@ -27,4 +28,5 @@ export const ALL_FAMILIES: readonly (readonly CommandEntry[])[] = [
   setCommands,
   sortCommands,
   zsetCommands,
+  transactionCommands,
 ];

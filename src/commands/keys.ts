@@ -804,6 +804,7 @@ function flushIsLazy(c: Client, argv: Argv): boolean | null {
 function flushdb(c: Client, argv: Argv): void {
   const lazy = flushIsLazy(c, argv);
   if (lazy === null) return;
+  c.engine.events.flushing(c.db);
   c.engine.store.flushDatabase(c.db, lazy);
   if (lazy) c.engine.scheduleBackground();
   c.reply.ok();
@@ -812,6 +813,7 @@ function flushdb(c: Client, argv: Argv): void {
 /** Both modes free everything at once: with every database going, the slabs simply go back. */
 function flushall(c: Client, argv: Argv): void {
   if (flushIsLazy(c, argv) === null) return;
+  for (const db of c.engine.store.databases) c.engine.events.flushing(db);
   c.engine.store.flushAll();
   c.reply.ok();
 }
@@ -826,7 +828,11 @@ function swapdb(c: Client, argv: Argv): void {
     c.reply.error(DB_INDEX_OUT_OF_RANGE);
     return;
   }
-  if (a !== b) c.engine.store.swap(a, b);
+  if (a !== b) {
+    const dbs = c.engine.store.databases;
+    c.engine.events.swapping(dbs[a], dbs[b]);
+    c.engine.store.swap(a, b);
+  }
   c.reply.ok();
 }
 

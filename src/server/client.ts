@@ -12,8 +12,10 @@ import { Argv } from '../protocol/argv.js';
 import { RequestParser } from '../protocol/parser.js';
 import { ReplyWriter } from '../protocol/reply-writer.js';
 import type { Database } from '../store/database.js';
+import type { Command } from '../commands/types.js';
 import type { BlockedState } from './blocking.js';
 import type { Engine } from './engine.js';
+import type { WatchedKey } from './watch.js';
 
 export const enum ClientFlag {
   /** Close once the pending replies are written (QUIT, protocol error, CLIENT KILL). */
@@ -32,6 +34,18 @@ export const enum ClientFlag {
   Unblocked = 1 << 6,
   /** Has replies waiting for the end-of-turn write (NetServer.flushLater). */
   PendingWrite = 1 << 7,
+  /** Inside MULTI: commands are queued for EXEC. */
+  Multi = 1 << 8,
+  /** A watched key changed: EXEC will answer a null array (Redis's CLIENT_DIRTY_CAS). */
+  DirtyCas = 1 << 9,
+  /** A command was refused while queueing: EXEC will answer EXECABORT (CLIENT_DIRTY_EXEC). */
+  DirtyExec = 1 << 10,
+}
+
+/** A command queued inside MULTI: resolved at queueing time, as Redis's multiCmd. */
+export interface QueuedCommand {
+  cmd: Command;
+  argv: Argv;
 }
 
 export class Client {
@@ -70,6 +84,10 @@ export class Client {
    * an invalidation, MONITOR): the connection sends it at the end of the event-loop turn.
    */
   onOutput: (() => void) | null = null;
+  /** Commands queued since MULTI, or null outside a transaction. */
+  multi: QueuedCommand[] | null = null;
+  /** Keys this client WATCHes (see watch.ts); empty when it watches none. */
+  readonly watched: WatchedKey[] = [];
 
   constructor(engine: Engine, id: number) {
     this.engine = engine;

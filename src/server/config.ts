@@ -15,6 +15,7 @@ import { resolve as resolvePath } from 'node:path';
 import { parseInt64 } from '../commands/args.js';
 import { splitInlineArgs } from '../protocol/inline.js';
 import { globMatchString } from '../store/glob.js';
+import { formatNotifyClasses, parseNotifyClasses } from './keyspace-events.js';
 
 /**
  * - bool: yes/no. int: an integer (Redis's string2ll). memory: bytes with an optional unit
@@ -100,6 +101,7 @@ export const PARAMS: readonly ParamSpec[] = [
   { name: 'lfu-decay-time', type: 'int', default: '1', min: 0, max: INT_MAX },
   { name: 'lazyfree-lazy-user-del', type: 'bool', default: 'no' },
   { name: 'lazyfree-lazy-user-flush', type: 'bool', default: 'no' },
+  { name: 'notify-keyspace-events', type: 'string', default: '', parse: parseNotifyConfig },
   // Redis's default is "3600 1 300 100 60 10000". Until snapshots exist there is nothing to
   // save, so cachica starts with no save points (a shutdown then needs no save).
   { name: 'save', type: 'words', default: '', parseWords: parseSave },
@@ -176,6 +178,13 @@ function parseDir(value: string, current: string): string {
  */
 export function pathBytes(value: string): Buffer {
   return Buffer.from(value, 'latin1');
+}
+
+/** notify-keyspace-events: kept in keyspaceEventsFlagsToString's canonical form. */
+function parseNotifyConfig(value: string): string {
+  const flags = parseNotifyClasses(value);
+  if (flags === null) throw new ConfigError("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+  return formatNotifyClasses(flags);
 }
 
 function parseDbFilename(value: string): string {

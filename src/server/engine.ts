@@ -11,12 +11,14 @@
 import { performance } from 'node:perf_hooks';
 import { CommandRegistry } from '../commands/registry.js';
 import { cString, NOAUTH, unknownSubcommand, wrongArity } from '../commands/errors.js';
+import { discardTransaction } from '../commands/transactions.js';
 import { CommandBit, type Command, type CommandEntry } from '../commands/types.js';
 import type { Argv } from '../protocol/argv.js';
 import { Store, type EncodingLimits } from '../store/store.js';
 import { BlockingManager } from './blocking.js';
 import { Client, ClientFlag, isLocalClient } from './client.js';
 import { Config } from './config.js';
+import { KeyspaceEvents, Notify, parseNotifyClasses } from './keyspace-events.js';
 import { Logger } from './logger.js';
 import { Stats } from './stats.js';
 
@@ -37,6 +39,9 @@ const ENCODING_PARAMS: readonly [string, keyof EncodingLimits][] = [
   ['zset-max-listpack-value', 'zsetMaxListpackValue'],
 ];
 
+/** What runs at once inside MULTI instead of being queued (processCommand's exceptions). */
+const RUN_INSIDE_MULTI = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
 export class Engine {
   readonly config: Config;
   readonly store: Store;
@@ -56,6 +61,10 @@ export class Engine {
    * ready are handled only when the outermost command ends, as Redis does.
    */
   executionNesting = 0;
+  /** signalModifiedKey and keyspace notifications (WATCH, notify-keyspace-events). */
+  readonly events: KeyspaceEvents;
+  /** Changes since the last save (Redis's server.dirty; INFO rdb_changes_since_last_save). */
+  dirty = 0;
 
   constructor(config: Config, families: readonly (readonly CommandEntry[])[]) {
     this.config = config;
@@ -71,6 +80,17 @@ export class Engine {
     }
     for (const family of families) this.commands.register(family);
     this.blocking = new BlockingManager(this);
+    this.events = new KeyspaceEvents(this.store.databases.length);
+    const events = this.events;
+    events.flags = parseNotifyClasses(config.get('notify-keyspace-events')) ?? 0;
+    config.watch('notify-keyspace-events', (v) => (events.flags = parseNotifyClasses(v) ?? 0));
+    this.clientCloseHooks.push((c) => events.watches.unwatchAll(c));
+    this.clientResetHooks.push(discardTransaction);
+    // deleteExpiredKeyAndPropagate: the event, then signalModifiedKey, once the key is gone.
+    this.store.onExpired = (db, key) => {
+      events.notify(Notify.Expired, 'expired', db, key);
+      events.modified(db, key);
+    };
   }
 
   createClient(): Client {
@@ -144,32 +164,36 @@ export class Engine {
     }
     client.lastCommand = cmd.name;
     if ((cmd.arity > 0 && cmd.arity !== argv.count) || argv.count < -cmd.arity) {
-      cmd.rejectedCalls++;
-      reply.error(wrongArity(cmd.name));
-      this.countErrors(client);
+      this.reject(client, cmd, wrongArity(cmd.name));
       return;
     }
     if (!client.authenticated && (cmd.bits & CommandBit.NoAuth) === 0) {
-      cmd.rejectedCalls++;
-      reply.error(NOAUTH);
-      this.countErrors(client);
+      this.reject(client, cmd, NOAUTH);
       return;
     }
     if ((cmd.bits & CommandBit.Protected) !== 0 && !this.allowsProtected(client)) {
-      cmd.rejectedCalls++;
       const debug = cmd.name === 'debug';
-      reply.error(
+      this.reject(
+        client,
+        cmd,
         `ERR ${debug ? 'DEBUG' : 'MODULE'} command not allowed. If the ${debug ? 'enable-debug-command' : 'enable-module-command'} option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`,
       );
-      this.countErrors(client);
+      return;
+    }
+    if ((client.flags & ClientFlag.Multi) !== 0 && (cmd.bits & CommandBit.NoMulti) !== 0) {
+      this.reject(client, cmd, 'ERR Command not allowed inside a transaction');
       return;
     }
     const handler = cmd.handler;
     if (handler === null) {
       // A container reached without a subcommand it knows (arity let it through).
-      cmd.rejectedCalls++;
-      reply.error(unknownSubcommand(argv.str(1), cmd.name));
-      this.countErrors(client);
+      this.reject(client, cmd, unknownSubcommand(argv.str(1), cmd.name));
+      return;
+    }
+    if ((client.flags & ClientFlag.Multi) !== 0 && !RUN_INSIDE_MULTI.has(cmd.name)) {
+      // queueMultiCommand: nothing is kept once the transaction is doomed.
+      if ((client.flags & (ClientFlag.DirtyCas | ClientFlag.DirtyExec)) === 0) client.multi!.push({ cmd, argv: argv.clone() });
+      reply.simple('QUEUED');
       return;
     }
     const errorsBefore = reply.errors.length;
@@ -181,6 +205,17 @@ export class Engine {
       this.countCall(client, cmd, errorsBefore);
     }
     if (this.executionNesting === 0 && this.blocking.hasReadyKeys) this.blocking.handleReadyKeys();
+  }
+
+  /**
+   * rejectCommand: reply `message` without running `cmd`; inside MULTI the transaction is
+   * doomed (flagTransaction).
+   */
+  private reject(client: Client, cmd: Command, message: string): void {
+    cmd.rejectedCalls++;
+    client.reply.error(message);
+    this.countErrors(client);
+    if ((client.flags & ClientFlag.Multi) !== 0) client.flags |= ClientFlag.DirtyExec;
   }
 
   /**
@@ -232,6 +267,7 @@ export class Engine {
       client.reply.error(`ERR unknown command '${cString(name, 128)}', with args beginning with: ${args}`);
     }
     this.countErrors(client);
+    if ((client.flags & ClientFlag.Multi) !== 0) client.flags |= ClientFlag.DirtyExec;
   }
 
   /** Move the client's new error replies into INFO errorstats. */

@@ -130,6 +130,19 @@ export class Database {
     return id;
   }
 
+  /** Is key b[start, end) in the table, expired or not (Redis's dictFind on db->dict)? */
+  holds(b: Uint8Array, start = 0, end = b.length): boolean {
+    return this.dict.find(hashBytes(b, start, end), b, start, end) !== 0;
+  }
+
+  /** Redis's keyIsExpired: the key is in the table and its deadline has passed. */
+  keyIsExpired(b: Uint8Array, start: number, end: number): boolean {
+    const id = this.dict.find(hashBytes(b, start, end), b, start, end);
+    if (id === 0) return false;
+    const slot = this.store.entries.chunk(id)[base(id) + EXPIRE_SLOT];
+    return slot !== 0 && this.expires.deadline(slot) < this.store.now();
+  }
+
   /** find() for the key in argv[i]. */
   findArg(argv: Argv, i: number, flags: Lookup = Lookup.Normal): number {
     return this.find(argv.bufs[i], argv.starts[i], argv.ends[i], flags);

@@ -69,8 +69,8 @@ export class Store {
   keyspaceMisses = 0;
   expiredStalePercent = 0;
   expiredTimeCapReached = 0;
-  /** Called just before a key is deleted because it expired. */
-  onExpire: ((db: Database, id: number) => void) | null = null;
+  /** Called once a key expired and was deleted, with its name (latin1). */
+  onExpired: ((db: Database, key: string) => void) | null = null;
 
   /**
    * Expiry that value types keep inside their values (Redis 7.4's hash field expiry): run at
@@ -106,9 +106,11 @@ export class Store {
   }
 
   private expire(db: Database, id: number): void {
-    this.onExpire?.(db, id);
+    const hook = this.onExpired;
+    const key = hook === null ? '' : db.keyString(id);
     db.delete(id);
     this.expiredKeys++;
+    if (hook !== null) hook(db, key);
   }
 
   get pendingLazyFree(): number {

@@ -1,0 +1,140 @@
+/**
+ * What commands tell the rest of the server when they change keys: Redis's signalModifiedKey
+ * (WATCH, and later client-side caching) and notifyKeyspaceEvent (keyspace notifications over
+ * pub/sub, classes chosen by `notify-keyspace-events`).
+ *
+ * Both are called on every write, so both are nearly free when nobody listens: a key becomes a
+ * string only when some client watches a key of that database, or when its event class is on.
+ */
+
+import type { Argv } from '../protocol/argv.js';
+import type { Database } from '../store/database.js';
+import { WatchRegistry } from './watch.js';
+
+/** Notification classes (Redis's NOTIFY_*), the bits of notify-keyspace-events. */
+export const enum Notify {
+  Keyspace = 1 << 0,
+  Keyevent = 1 << 1,
+  Generic = 1 << 2,
+  String = 1 << 3,
+  List = 1 << 4,
+  Set = 1 << 5,
+  Hash = 1 << 6,
+  ZSet = 1 << 7,
+  Expired = 1 << 8,
+  Evicted = 1 << 9,
+  Stream = 1 << 10,
+  KeyMiss = 1 << 11,
+  Loaded = 1 << 12,
+  Module = 1 << 13,
+  New = 1 << 14,
+  /** 'A': every class but key-miss and new ("g$lshzxetd"). */
+  All = Generic | String | List | Set | Hash | ZSet | Expired | Evicted | Stream | Module,
+}
+
+const CLASS_LETTERS: readonly [string, Notify][] = [
+  ['A', Notify.All],
+  ['g', Notify.Generic],
+  ['$', Notify.String],
+  ['l', Notify.List],
+  ['s', Notify.Set],
+  ['h', Notify.Hash],
+  ['z', Notify.ZSet],
+  ['x', Notify.Expired],
+  ['e', Notify.Evicted],
+  ['K', Notify.Keyspace],
+  ['E', Notify.Keyevent],
+  ['t', Notify.Stream],
+  ['m', Notify.KeyMiss],
+  ['d', Notify.Module],
+  ['n', Notify.New],
+];
+
+/** keyspaceEventsStringToFlags, or null for a character that names no class. */
+export function parseNotifyClasses(classes: string): number | null {
+  let flags = 0;
+  for (const ch of classes) {
+    const entry = CLASS_LETTERS.find(([letter]) => letter === ch);
+    if (entry === undefined) return null;
+    flags |= entry[1];
+  }
+  return flags;
+}
+
+/** keyspaceEventsFlagsToString: CONFIG GET's form. */
+export function formatNotifyClasses(flags: number): string {
+  let s = '';
+  if ((flags & Notify.All) === Notify.All) {
+    s = 'A';
+  } else {
+    for (const [letter, bit] of CLASS_LETTERS.slice(1)) {
+      if ('g$lshzxetdn'.includes(letter) && (flags & bit) !== 0) s += letter;
+    }
+  }
+  if ((flags & Notify.Keyspace) !== 0) s += 'K';
+  if ((flags & Notify.Keyevent) !== 0) s += 'E';
+  if ((flags & Notify.KeyMiss) !== 0) s += 'm';
+  return s;
+}
+
+export type Publisher = (channel: string, message: string) => void;
+
+export class KeyspaceEvents {
+  /** notify-keyspace-events as bits. */
+  flags = 0;
+  readonly watches: WatchRegistry;
+  /** Sends a message to a channel's subscribers; set by the pub/sub layer. */
+  publisher: Publisher | null = null;
+
+  constructor(databases: number) {
+    this.watches = new WatchRegistry(databases);
+  }
+
+  /** signalModifiedKey for a key held as a latin1 string. */
+  modified(db: Database, key: string): void {
+    this.watches.touch(db, key);
+  }
+
+  /** signalModifiedKey for key argv[i]. */
+  modifiedArg(db: Database, argv: Argv, i: number): void {
+    if (this.watches.watching(db)) this.watches.touch(db, argv.str(i));
+  }
+
+  /** notifyKeyspaceEvent for a key held as a latin1 string. */
+  notify(type: Notify, event: string, db: Database, key: string): void {
+    if ((this.flags & type) === 0 || this.publisher === null) return;
+    if ((this.flags & Notify.Keyspace) !== 0) this.publisher(`__keyspace@${db.id}__:${key}`, event);
+    if ((this.flags & Notify.Keyevent) !== 0) this.publisher(`__keyevent@${db.id}__:${event}`, key);
+  }
+
+  /** notifyKeyspaceEvent for key argv[i]. */
+  notifyArg(type: Notify, event: string, db: Database, argv: Argv, i: number): void {
+    if ((this.flags & type) !== 0 && this.publisher !== null) this.notify(type, event, db, argv.str(i));
+  }
+
+  /**
+   * The common pair after a write to key argv[i]: signalModifiedKey, then the event of
+   * class `type`.
+   */
+  changedArg(db: Database, argv: Argv, i: number, type: Notify, event: string): void {
+    if (this.watches.watching(db)) this.watches.touch(db, argv.str(i));
+    if ((this.flags & type) !== 0 && this.publisher !== null) this.notify(type, event, db, argv.str(i));
+  }
+
+  /** The pair for a key held as a string. */
+  changed(db: Database, key: string, type: Notify, event: string): void {
+    this.watches.touch(db, key);
+    this.notify(type, event, db, key);
+  }
+
+  /** FLUSHDB/FLUSHALL are about to empty `db` (signalFlushedDb's WATCH part). */
+  flushing(db: Database): void {
+    this.watches.touchAllInDb(db, null);
+  }
+
+  /** SWAPDB is about to exchange `a` and `b`. */
+  swapping(a: Database, b: Database): void {
+    this.watches.touchAllInDb(a, b);
+    this.watches.touchAllInDb(b, a);
+  }
+}
