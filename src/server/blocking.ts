@@ -206,7 +206,7 @@ export class BlockingManager implements KeyspaceWatcher {
     for (const db of engine.store.databases) {
       this.queues.push(new Map());
       this.readySets.push(new Set());
-      db.watcher = this;
+      db.watchers.push(this);
     }
     engine.clientCloseHooks.push((c) => this.forget(c));
   }

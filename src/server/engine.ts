@@ -80,10 +80,10 @@ export class Engine {
     }
     for (const family of families) this.commands.register(family);
     this.blocking = new BlockingManager(this);
-    this.events = new KeyspaceEvents(this.store.databases.length);
+    this.events = new KeyspaceEvents(this.store);
     const events = this.events;
-    events.flags = parseNotifyClasses(config.get('notify-keyspace-events')) ?? 0;
-    config.watch('notify-keyspace-events', (v) => (events.flags = parseNotifyClasses(v) ?? 0));
+    events.configure(parseNotifyClasses(config.get('notify-keyspace-events')) ?? 0);
+    config.watch('notify-keyspace-events', (v) => events.configure(parseNotifyClasses(v) ?? 0));
     this.clientCloseHooks.push((c) => events.watches.unwatchAll(c));
     this.clientResetHooks.push(discardTransaction);
     // deleteExpiredKeyAndPropagate: the event, then signalModifiedKey, once the key is gone.

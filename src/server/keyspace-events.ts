@@ -8,7 +8,8 @@
  */
 
 import type { Argv } from '../protocol/argv.js';
-import type { Database } from '../store/database.js';
+import type { Database, KeyspaceWatcher } from '../store/database.js';
+import type { Store } from '../store/store.js';
 import { WatchRegistry } from './watch.js';
 
 /** Notification classes (Redis's NOTIFY_*), the bits of notify-keyspace-events. */
@@ -79,15 +80,33 @@ export function formatNotifyClasses(flags: number): string {
 
 export type Publisher = (channel: string, message: string) => void;
 
-export class KeyspaceEvents {
-  /** notify-keyspace-events as bits. */
+export class KeyspaceEvents implements KeyspaceWatcher {
+  /** notify-keyspace-events as bits (set through configure). */
   flags = 0;
   readonly watches: WatchRegistry;
   /** Sends a message to a channel's subscribers; set by the pub/sub layer. */
   publisher: Publisher | null = null;
 
-  constructor(databases: number) {
-    this.watches = new WatchRegistry(databases);
+  constructor(private readonly store: Store) {
+    this.watches = new WatchRegistry(store.databases.length);
+    for (const db of store.databases) db.watchers.push(this);
+  }
+
+  /** Apply notify-keyspace-events (bits of Notify). */
+  configure(flags: number): void {
+    this.flags = flags;
+    // The store reports read misses only while "keymiss" events are wanted.
+    this.store.onKeyMiss =
+      (flags & Notify.KeyMiss) === 0 ? null : (db, b, start, end) => this.notify(Notify.KeyMiss, 'keymiss', db, Buffer.prototype.latin1Slice.call(b, start, end) as string);
+  }
+
+  /** dbAdd's "new" event (KeyspaceWatcher). */
+  keyAdded(db: Database, id: number): void {
+    if ((this.flags & Notify.New) !== 0) this.notify(Notify.New, 'new', db, db.keyString(id));
+  }
+
+  contentsSwapped(): void {
+    // SWAPDB's watches are touched by the command, before the swap (swapping()).
   }
 
   /** signalModifiedKey for a key held as a latin1 string. */

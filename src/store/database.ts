@@ -51,7 +51,7 @@ const WARM_HASHES = new Int32Array(WARM_MAX);
 /**
  * Told when a key comes into being (created, renamed, moved in) and when SWAPDB exchanges two
  * databases' contents: Redis signals clients blocked on a key from dbAdd, and rescans their
- * keys on SWAPDB. The engine's BlockingManager is the watcher.
+ * keys on SWAPDB. The engine's BlockingManager and its KeyspaceEvents ("new") are watchers.
  */
 export interface KeyspaceWatcher {
   keyAdded(db: Database, id: number): void;
@@ -73,7 +73,8 @@ export class Database {
    * PEXPIRETIME must return exactly what PEXPIREAT set.
    */
   private hugeDeadlines: Map<number, bigint> | null = null;
-  watcher: KeyspaceWatcher | null = null;
+  /** Told of keys coming into being and of SWAPDB (blocking, the "new" event). */
+  readonly watchers: KeyspaceWatcher[] = [];
 
   constructor(
     readonly id: number,
@@ -100,7 +101,7 @@ export class Database {
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.avgTtl, other.avgTtl] = [other.avgTtl, this.avgTtl];
     [this.hugeDeadlines, other.hugeDeadlines] = [other.hugeDeadlines, this.hugeDeadlines];
-    this.watcher?.contentsSwapped(this, other);
+    for (const w of this.watchers) w.contentsSwapped(this, other);
   }
 
   // -----------------------------------------------------------------------------------------
@@ -111,7 +112,7 @@ export class Database {
   find(b: Uint8Array, start: number, end: number, flags: Lookup = Lookup.Normal): number {
     const id = this.dict.find(hashBytes(b, start, end), b, start, end);
     if (id === 0) {
-      if ((flags & Lookup.Read) !== 0) this.store.keyspaceMisses++;
+      if ((flags & Lookup.Read) !== 0) this.missed(b, start, end);
       return 0;
     }
     const c = this.store.entries.chunk(id);
@@ -122,7 +123,7 @@ export class Database {
       // An expired key reads as missing; it is deleted too unless the caller forbids it (or the
       // store keeps expired keys, as a replica does).
       if ((flags & Lookup.NoExpire) === 0) this.store.expireLazily(this, id);
-      if ((flags & Lookup.Read) !== 0) this.store.keyspaceMisses++;
+      if ((flags & Lookup.Read) !== 0) this.missed(b, start, end);
       return 0;
     }
     if ((flags & Lookup.NoTouch) === 0 && !this.store.noTouch) c[o + META] = (c[o + META] & ~LRU_MASK) | this.store.lruClock;
@@ -141,6 +142,13 @@ export class Database {
     if (id === 0) return false;
     const slot = this.store.entries.chunk(id)[base(id) + EXPIRE_SLOT];
     return slot !== 0 && this.expires.deadline(slot) < this.store.now();
+  }
+
+  /** A read found no key: keyspace_misses, and the "keymiss" event when some listener wants it. */
+  private missed(b: Uint8Array, start: number, end: number): void {
+    this.store.keyspaceMisses++;
+    const hook = this.store.onKeyMiss;
+    if (hook !== null) hook(this, b, start, end);
   }
 
   /** find() for the key in argv[i]. */
@@ -554,7 +562,7 @@ export class Database {
     this.dict.remove(id);
     this.setKey(id, b, start, end);
     this.dict.insert(id);
-    this.watcher?.keyAdded(this, id);
+    for (const w of this.watchers) w.keyAdded(this, id);
   }
 
   /** Move entry `id` into database `target` (MOVE, SWAPDB helpers). The key must not exist there. */
@@ -564,7 +572,7 @@ export class Database {
     this.dict.remove(id);
     target.dict.insert(id);
     if (at !== 0) target.setExpire(id, at);
-    target.watcher?.keyAdded(target, id);
+    for (const w of target.watchers) w.keyAdded(target, id);
   }
 
   /** Create an entry for a key known to be absent. */
@@ -573,7 +581,7 @@ export class Database {
     this.setKey(id, k, ks, ke);
     this.setTypeAndFlags(id, type, 0);
     this.dict.insert(id);
-    this.watcher?.keyAdded(this, id);
+    for (const w of this.watchers) w.keyAdded(this, id);
     return id;
   }
 

@@ -69,6 +69,8 @@ export class Store {
   keyspaceMisses = 0;
   expiredStalePercent = 0;
   expiredTimeCapReached = 0;
+  /** Called when a read finds no key, while some listener wants "keymiss" events. */
+  onKeyMiss: ((db: Database, b: Uint8Array, start: number, end: number) => void) | null = null;
   /** Called once a key expired and was deleted, with its name (latin1). */
   onExpired: ((db: Database, key: string) => void) | null = null;
 
