@@ -247,4 +247,37 @@ describe('blocking list commands over sockets', () => {
       pusher.disconnect();
     }
   });
+
+  it('a push inside MULTI wakes waiting clients only after EXEC, with what the whole transaction left', async () => {
+    await admin.call(['FLUSHALL']);
+    const [waiter, writer, second] = [await connect(), await connect(), await connect()];
+    waiter.send(['BLPOP', 'blist', '0']);
+    await blockedClients(1);
+    second.send(['BRPOP', 'blist', '0']);
+    await blockedClients(2);
+    assert.equal(text(await writer.call(['MULTI'])), '+OK\r\n');
+    for (const v of ['a', 'b', 'c']) assert.equal(text(await writer.call(['LPUSH', 'blist', v])), '+QUEUED\r\n');
+    assert.equal(await waiter.tryReadFrame(50), null, 'nothing is pushed until EXEC');
+    // Woken mid-transaction the first waiter would take "a"; after it, the list is c b a.
+    assert.equal(text(await writer.call(['EXEC'])), '*3\r\n:1\r\n:2\r\n:3\r\n');
+    assert.equal(text(await waiter.readFrame()), pair('blist', 'c'));
+    assert.equal(text(await second.readFrame()), pair('blist', 'a'));
+    assert.equal(text(await admin.call(['LRANGE', 'blist', '0', '-1'])), `*1\r\n${bulk('b')}`);
+    await blockedClients(0);
+  });
+
+  it('a transaction that pushes then pops the element leaves waiting clients waiting', async () => {
+    await admin.call(['FLUSHALL']);
+    const [waiter, writer] = [await connect(), await connect()];
+    waiter.send(['BLPOP', 'blist', '0']);
+    await blockedClients(1);
+    await writer.call(['MULTI']);
+    await writer.call(['RPUSH', 'blist', 'x']);
+    await writer.call(['RPOP', 'blist']);
+    assert.equal(text(await writer.call(['EXEC'])), `*2\r\n:1\r\n${bulk('x')}`);
+    assert.equal(await waiter.tryReadFrame(100), null);
+    await blockedClients(1);
+    await admin.call(['RPUSH', 'blist', 'y']);
+    assert.equal(text(await waiter.readFrame()), pair('blist', 'y'));
+  });
 });
