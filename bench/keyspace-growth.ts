@@ -3,7 +3,7 @@
  * connection sending PING every millisecond, and report the worst PING round trip (the longest
  * stall any client saw while the keyspace grew), the load rate, and the server's memory.
  *
- *   node dist/bench/keyspace-growth.js --port 6380 [--keys 50000000] [--batch 1000] [--pipeline 4]
+ *   node dist/bench/keyspace-growth.js --port 6380 [--keys 50000000] [--batch 1000] [--pipeline 4] [--slow]
  *
  * The loader keeps `pipeline` batches of `batch` SETs unanswered; a PING then waits behind at
  * most that much work, so what the probe sees beyond it is a stall of the server's own.
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const infoConn = await open();
 
   // The probe runs in a worker thread, so its timing is not delayed by the loader's own work.
-  const probeWorker = new Worker(new URL(import.meta.url), { workerData: { port } });
+  const probeWorker = new Worker(new URL(import.meta.url), { workerData: { port, slow: process.argv.includes('--slow') } });
   let worst = 0;
   const probeResult = new Promise<{ worst: number; over10: number; probes: number }>((resolve) =>
     probeWorker.on('message', (m: { worst: number; over10: number; probes: number } | { progress: number }) => {
@@ -124,6 +124,7 @@ async function probeMain(): Promise<void> {
   let over10 = 0;
   let probes = 0;
   let sentAt = 0;
+  const startedAt = performance.now();
   let probing = true;
   const sendPing = (): void => {
     sentAt = performance.now();
@@ -136,7 +137,11 @@ async function probeMain(): Promise<void> {
       worst = rtt;
       parentPort?.postMessage({ progress: worst });
     }
-    if (rtt > 10) over10++;
+    if (rtt > 10) {
+      over10++;
+      // With --slow, each slow PING is listed with its time since the probe started.
+      if ((workerData as { slow: boolean }).slow) process.stderr.write(`slow PING at ${((sentAt - startedAt) / 1000).toFixed(2)} s: ${rtt.toFixed(1)} ms\n`);
+    }
     if (probing) setTimeout(sendPing, 1);
     else {
       parentPort?.postMessage({ worst, over10, probes });
