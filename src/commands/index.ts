@@ -2,6 +2,7 @@
  * Every command family, in one list the engine registers. A new family adds one line here.
  */
 
+import { bitmapCommands } from './bitmaps.js';
 import { clientCommands } from './client.js';
 import { commandCommands } from './command.js';
 import { connectionCommands } from './connection.js';
@@ -29,4 +30,5 @@ export const ALL_FAMILIES: readonly (readonly CommandEntry[])[] = [
   sortCommands,
   zsetCommands,
   transactionCommands,
+  bitmapCommands,
 ];
