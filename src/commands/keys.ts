@@ -14,6 +14,7 @@
 
 import type { Argv } from '../protocol/argv.js';
 import type { Client } from '../server/client.js';
+import { Notify } from '../server/keyspace-events.js';
 import { Lookup, type Database } from '../store/database.js';
 import { EntryFlag, LRU_MASK, ValueType } from '../store/entries.js';
 import { globMatch } from '../store/glob.js';
@@ -210,10 +211,15 @@ function lfuPolicy(c: Client): boolean {
 function del(c: Client, argv: Argv): void {
   const db = c.db;
   db.warmArgs(argv, 1, 1);
+  const events = c.engine.events;
   let deleted = 0;
   for (let j = 1; j < argv.count; j++) {
-    if (db.deleteKey(argv.bufs[j], argv.starts[j], argv.ends[j])) deleted++;
+    if (db.deleteKey(argv.bufs[j], argv.starts[j], argv.ends[j])) {
+      events.changedArg(db, argv, j, Notify.Generic, 'del');
+      deleted++;
+    }
   }
+  c.engine.dirty += deleted;
   c.reply.integer(deleted);
 }
 
@@ -276,6 +282,12 @@ function renameGeneric(c: Client, argv: Argv, nx: boolean): void {
   }
   // The entry keeps its value, TTL and LRU clock: only its name changes.
   db.rekey(id, argv.bufs[2], argv.starts[2], argv.ends[2]);
+  const events = c.engine.events;
+  events.modifiedArg(db, argv, 1);
+  events.modifiedArg(db, argv, 2);
+  events.notifyArg(Notify.Generic, 'rename_from', db, argv, 1);
+  events.notifyArg(Notify.Generic, 'rename_to', db, argv, 2);
+  c.engine.dirty++;
   if (nx) c.reply.integer(1);
   else c.reply.ok();
 }
@@ -303,6 +315,12 @@ function move(c: Client, argv: Argv): void {
     return;
   }
   db.moveTo(id, target);
+  const events = c.engine.events;
+  events.modifiedArg(db, argv, 1);
+  events.modifiedArg(target, argv, 1);
+  events.notifyArg(Notify.Generic, 'move_from', db, argv, 1);
+  events.notifyArg(Notify.Generic, 'move_to', target, argv, 1);
+  c.engine.dirty++;
   c.reply.integer(1);
 }
 
@@ -346,6 +364,8 @@ function copy(c: Client, argv: Argv): void {
   if (existing !== 0) dst.delete(existing);
   const created = support.copy(src, id, dst, argv.bufs[2], argv.starts[2], argv.ends[2]);
   if (at !== 0) dst.setExpire(created, at);
+  c.engine.events.changedArg(dst, argv, 2, Notify.Generic, 'copy_to');
+  c.engine.dirty++;
   c.reply.integer(1);
 }
 
@@ -429,8 +449,14 @@ function expireGeneric(c: Client, argv: Argv, relative: boolean, seconds: boolea
   }
   // A deadline already past deletes the key, except where expired keys must be kept (a replica
   // or a load waits for the DEL from its source).
-  if (when <= store.now() && !store.keepExpired) db.delete(id);
-  else db.setExpire(id, when);
+  if (when <= store.now() && !store.keepExpired) {
+    db.delete(id);
+    c.engine.events.changedArg(db, argv, 1, Notify.Generic, 'del');
+  } else {
+    db.setExpire(id, when);
+    c.engine.events.changedArg(db, argv, 1, Notify.Generic, 'expire');
+  }
+  c.engine.dirty++;
   c.reply.integer(1);
 }
 
@@ -453,7 +479,13 @@ function pexpireat(c: Client, argv: Argv): void {
 function persist(c: Client, argv: Argv): void {
   const db = c.db;
   const id = db.findArg(argv, 1);
-  c.reply.integer(id !== 0 && db.removeExpire(id) ? 1 : 0);
+  if (id === 0 || !db.removeExpire(id)) {
+    c.reply.integer(0);
+    return;
+  }
+  c.engine.events.changedArg(db, argv, 1, Notify.Generic, 'persist');
+  c.engine.dirty++;
+  c.reply.integer(1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -710,7 +742,7 @@ function randomkey(c: Client): void {
 
 /** OBJECT's lookup: counts as a read, but must not refresh the clock it reports. */
 function objectLookup(c: Client, argv: Argv): number {
-  const id = c.db.findArg(argv, 2, Lookup.Read | Lookup.NoTouch);
+  const id = c.db.findArg(argv, 2, Lookup.Read | Lookup.NoTouch | Lookup.NoNotify);
   if (id === 0) c.reply.nullBulk();
   return id;
 }
@@ -805,6 +837,7 @@ function flushdb(c: Client, argv: Argv): void {
   const lazy = flushIsLazy(c, argv);
   if (lazy === null) return;
   c.engine.events.flushing(c.db);
+  c.engine.dirty += c.db.size;
   c.engine.store.flushDatabase(c.db, lazy);
   if (lazy) c.engine.scheduleBackground();
   c.reply.ok();
@@ -813,8 +846,13 @@ function flushdb(c: Client, argv: Argv): void {
 /** Both modes free everything at once: with every database going, the slabs simply go back. */
 function flushall(c: Client, argv: Argv): void {
   if (flushIsLazy(c, argv) === null) return;
-  for (const db of c.engine.store.databases) c.engine.events.flushing(db);
+  for (const db of c.engine.store.databases) {
+    c.engine.events.flushing(db);
+    c.engine.dirty += db.size;
+  }
   c.engine.store.flushAll();
+  // Redis counts one more so that a save follows even an empty FLUSHALL.
+  c.engine.dirty++;
   c.reply.ok();
 }
 
@@ -833,6 +871,7 @@ function swapdb(c: Client, argv: Argv): void {
     c.engine.events.swapping(dbs[a], dbs[b]);
     c.engine.store.swap(a, b);
   }
+  c.engine.dirty++;
   c.reply.ok();
 }
 

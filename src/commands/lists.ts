@@ -23,6 +23,7 @@ import type { Argv } from '../protocol/argv.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
 import { BlockKind, parseBlockTimeout } from '../server/blocking.js';
 import type { Client } from '../server/client.js';
+import { Notify } from '../server/keyspace-events.js';
 import { Lookup, type Database } from '../store/database.js';
 import { ValueType } from '../store/entries.js';
 import {
@@ -144,22 +145,31 @@ function growingByArgs(c: Client, id: number, argv: Argv, from: number, to: numb
 }
 
 /**
- * After elements were removed from the list at entry `id` (key argv[keyIndex]): delete it when
- * empty, or give a quicklist down to half the limit back its listpack form
- * (listTypeTryConvertQuicklist with shrinking set).
+ * After `count` elements were removed from the list at entry `id` (key argv[keyIndex]) by the
+ * write named `event` (listElementsRemoved): announce it, then delete the list when empty, or
+ * give a quicklist down to half the limit back its listpack form (listTypeTryConvertQuicklist
+ * with shrinking set).
  */
-function afterRemoval(c: Client, id: number, argv: Argv, keyIndex: number): void {
+function afterRemoval(c: Client, id: number, argv: Argv, keyIndex: number, event: string, count: number): void {
   const db = c.db;
-  if (db.isPacked(id)) {
-    if (lpCount(db.packedBuffer(id), db.packedOffset(id)) === 0) db.delete(id);
-    return;
-  }
-  const list = db.object<QuickList>(id);
-  if (list.length === 0) {
+  const events = c.engine.events;
+  events.notifyArg(Notify.List, event, db, argv, keyIndex);
+  if (listLength(db, id) === 0) {
     db.delete(id);
-    return;
+    events.notifyArg(Notify.Generic, 'del', db, argv, keyIndex);
+  } else if (!db.isPacked(id)) {
+    shrinking(c, db.object<QuickList>(id), argv, keyIndex);
   }
-  shrinking(c, list, argv, keyIndex);
+  events.modifiedArg(db, argv, keyIndex);
+  c.engine.dirty += count;
+}
+
+function popEvent(end: End): string {
+  return end === End.Head ? 'lpop' : 'rpop';
+}
+
+function pushEvent(end: End): string {
+  return end === End.Head ? 'lpush' : 'rpush';
 }
 
 function shrinking(c: Client, list: QuickList, argv: Argv, keyIndex: number): void {
@@ -316,7 +326,7 @@ function popRange(c: Client, argv: Argv, keyIndex: number, id: number, end: End,
   const n = count > length ? length : count;
   writeRange(c.reply, c.db, id, end === End.Head ? 0 : length - 1, n, end === End.Tail);
   removeAtEnd(c.db, id, end, n);
-  afterRemoval(c, id, argv, keyIndex);
+  afterRemoval(c, id, argv, keyIndex, popEvent(end), n);
 }
 
 /** listPopRangeAndReplyWithKey: [key, [elements...]] (LMPOP, BLMPOP). */
@@ -365,11 +375,19 @@ function pushGeneric(c: Client, argv: Argv, end: End, onlyExisting: boolean): vo
       return;
     }
     createWithArgs(c, argv, 1, 2, argv.count, end);
+    pushed(c, argv, end);
     c.reply.integer(argv.count - 2);
     return;
   }
   growingByArgs(c, id, argv, 2, argv.count);
-  c.reply.integer(pushArgs(db, id, argv, 2, argv.count, end));
+  const length = pushArgs(db, id, argv, 2, argv.count, end);
+  pushed(c, argv, end);
+  c.reply.integer(length);
+}
+
+function pushed(c: Client, argv: Argv, end: End): void {
+  c.engine.events.changedArg(c.db, argv, 1, Notify.List, pushEvent(end));
+  c.engine.dirty += argv.count - 2;
 }
 
 function lpush(c: Client, argv: Argv): void {
@@ -427,6 +445,8 @@ function linsert(c: Client, argv: Argv): void {
     }
     list.insert(after ? i + 1 : i, argv.str(4));
   }
+  c.engine.events.changedArg(db, argv, 1, Notify.List, 'linsert');
+  c.engine.dirty++;
   c.reply.integer(listLength(db, id));
 }
 
@@ -604,7 +624,7 @@ function lset(c: Client, argv: Argv): void {
       return;
     }
     commitImage(db, id, lpReplace(b, lp, p, argv.bufs[3], argv.starts[3], argv.ends[3]));
-    c.reply.ok();
+    lsetDone(c, argv);
     return;
   }
   const list = db.object<QuickList>(id);
@@ -614,9 +634,15 @@ function lset(c: Client, argv: Argv): void {
     return;
   }
   list.set(i, argv.str(3));
-  c.reply.ok();
   // A big element replaced by a small one may bring the list down to half the limit.
   shrinking(c, list, argv, 1);
+  lsetDone(c, argv);
+}
+
+function lsetDone(c: Client, argv: Argv): void {
+  c.engine.events.changedArg(c.db, argv, 1, Notify.List, 'lset');
+  c.engine.dirty++;
+  c.reply.ok();
 }
 
 /** LREM key count element: removes `count` matches from the head (negative: from the tail; 0: all). */
@@ -641,7 +667,7 @@ function lrem(c: Client, argv: Argv): void {
     const element = argv.str(3);
     removed = db.object<QuickList>(id).removeWhere((value) => value === element, limit, fromTail);
   }
-  if (removed > 0) afterRemoval(c, id, argv, 1);
+  if (removed > 0) afterRemoval(c, id, argv, 1, 'lrem', removed);
   c.reply.integer(removed);
 }
 
@@ -715,7 +741,7 @@ function ltrim(c: Client, argv: Argv): void {
   }
   removeAtEnd(db, id, End.Head, fromHead);
   if (fromHead < length) removeAtEnd(db, id, End.Tail, fromTail);
-  afterRemoval(c, id, argv, 1);
+  afterRemoval(c, id, argv, 1, 'ltrim', fromHead + fromTail);
   c.reply.ok();
 }
 
@@ -749,7 +775,7 @@ function popGeneric(c: Client, argv: Argv, end: End): void {
   }
   if (!hasCount) {
     c.reply.bulk(popString(c.db, id, end));
-    afterRemoval(c, id, argv, 1);
+    afterRemoval(c, id, argv, 1, popEvent(end), 1);
     return;
   }
   popRange(c, argv, 1, id, end, count);
@@ -810,8 +836,9 @@ function moveGeneric(c: Client, argv: Argv, from: End, to: End): void {
   }
   growing(c, destination, counted || !isInt64String(value) ? value.length : 0, 1);
   pushString(db, destination, value, to);
+  c.engine.events.changedArg(db, argv, 2, Notify.List, pushEvent(to));
   c.reply.bulk(value);
-  afterRemoval(c, source, argv, 1);
+  afterRemoval(c, source, argv, 1, popEvent(from), 1);
 }
 
 function lmove(c: Client, argv: Argv): void {
@@ -849,7 +876,7 @@ function blockingPop(c: Client, argv: Argv, first: number, keys: number, end: En
     c.reply.arrayLen(2);
     c.reply.bulkBytes(argv.bufs[k], argv.starts[k], argv.ends[k]);
     c.reply.bulk(popString(c.db, id, end));
-    afterRemoval(c, id, argv, k);
+    afterRemoval(c, id, argv, k, popEvent(end), 1);
     return;
   }
   // Where it may not wait (MULTI, scripts), it answers as if the time were up, even for 0.
@@ -923,13 +950,24 @@ function brpoplpush(c: Client, argv: Argv): void {
  */
 export function storeList(c: Client, argv: Argv, keyIndex: number, elements: readonly string[]): void {
   const db = c.db;
+  const events = c.engine.events;
+  if (elements.length === 0) {
+    if (db.deleteKey(argv.bufs[keyIndex], argv.starts[keyIndex], argv.ends[keyIndex])) {
+      events.changedArg(db, argv, keyIndex, Notify.Generic, 'del');
+      c.engine.dirty++;
+    }
+    return;
+  }
+  writeWholeList(c, argv, keyIndex, elements);
+  events.changedArg(db, argv, keyIndex, Notify.List, 'sortstore');
+  c.engine.dirty += elements.length;
+}
+
+function writeWholeList(c: Client, argv: Argv, keyIndex: number, elements: readonly string[]): void {
+  const db = c.db;
   const k = argv.bufs[keyIndex];
   const ks = argv.starts[keyIndex];
   const ke = argv.ends[keyIndex];
-  if (elements.length === 0) {
-    db.deleteKey(k, ks, ke);
-    return;
-  }
   const fill = c.engine.store.limits.listMaxListpackSize;
   // Would quicklist.c's node filling (fill -2: 8 KB, estimated with 8 bytes of overhead per
   // element) keep every element in the first node?

@@ -14,6 +14,7 @@
 
 import type { Argv } from '../protocol/argv.js';
 import { ClientFlag, type Client } from '../server/client.js';
+import { Notify } from '../server/keyspace-events.js';
 import { Lookup, type Database } from '../store/database.js';
 import { ValueType } from '../store/entries.js';
 import { globMatch } from '../store/glob.js';
@@ -347,6 +348,10 @@ function sadd(c: Client, argv: Argv): void {
   else maybeConvert(c, id, argv.count - 2);
   let added = 0;
   for (let j = 2; j < argv.count; j++) if (addMember(c, id, argv.bufs[j], argv.starts[j], argv.ends[j])) added++;
+  if (added > 0) {
+    c.engine.events.changedArg(c.db, argv, 1, Notify.Set, 'sadd');
+    c.engine.dirty += added;
+  }
   c.reply.integer(added);
 }
 
@@ -359,11 +364,18 @@ function srem(c: Client, argv: Argv): void {
     return;
   }
   let removed = 0;
+  let keyRemoved = false;
   for (let j = 2; j < argv.count; j++) {
     if (removeMember(db, id, argv.bufs[j], argv.starts[j], argv.ends[j])) {
       removed++;
-      if (deleteIfEmpty(db, id)) break;
+      if ((keyRemoved = deleteIfEmpty(db, id))) break;
     }
+  }
+  if (removed > 0) {
+    const events = c.engine.events;
+    events.changedArg(db, argv, 1, Notify.Set, 'srem');
+    if (keyRemoved) events.notifyArg(Notify.Generic, 'del', db, argv, 1);
+    c.engine.dirty += removed;
   }
   c.reply.integer(removed);
 }
@@ -438,9 +450,16 @@ function smove(c: Client, argv: Argv): void {
     c.reply.integer(0);
     return;
   }
-  deleteIfEmpty(db, src);
+  const events = c.engine.events;
+  events.notifyArg(Notify.Set, 'srem', db, argv, 1);
+  if (deleteIfEmpty(db, src)) events.notifyArg(Notify.Generic, 'del', db, argv, 1);
   const to = dst !== 0 ? dst : createSet(c, argv.bufs[2], argv.starts[2], argv.ends[2], argv.str(3), 1);
-  addMember(c, to, m, ms, me);
+  events.modifiedArg(db, argv, 1);
+  c.engine.dirty++;
+  if (addMember(c, to, m, ms, me)) {
+    c.engine.dirty++;
+    events.changedArg(db, argv, 2, Notify.Set, 'sadd');
+  }
   c.reply.integer(1);
 }
 
@@ -479,8 +498,13 @@ function spop(c: Client, argv: Argv): void {
     c.reply.nullBulk();
     return;
   }
-  c.reply.bulk(popRandom(db, id));
-  deleteIfEmpty(db, id);
+  const member = popRandom(db, id);
+  const events = c.engine.events;
+  events.notifyArg(Notify.Set, 'spop', db, argv, 1);
+  c.reply.bulk(member);
+  if (deleteIfEmpty(db, id)) events.notifyArg(Notify.Generic, 'del', db, argv, 1);
+  events.modifiedArg(db, argv, 1);
+  c.engine.dirty++;
 }
 
 function spopWithCount(c: Client, argv: Argv): void {
@@ -498,10 +522,15 @@ function spopWithCount(c: Client, argv: Argv): void {
   }
   const size = setSize(db, id);
   const count = n >= size ? size : Number(n);
+  const events = c.engine.events;
+  events.notifyArg(Notify.Set, 'spop', db, argv, 1);
+  events.modifiedArg(db, argv, 1);
+  c.engine.dirty += count;
   // CASE 1: the whole set.
   if (count >= size) {
     replyMembers(c, db, id);
     db.delete(id);
+    events.notifyArg(Notify.Generic, 'del', db, argv, 1);
     return;
   }
   const remaining = size - count;
@@ -668,13 +697,25 @@ function intersection(db: Database, ids: number[], limit: number): string[] {
 }
 
 /** Build a new set from `members` the way the *STORE commands do: an intset, added to. */
-function storeSet(c: Client, argv: Argv, keyIndex: number, members: readonly string[]): number {
+function storeSet(c: Client, argv: Argv, keyIndex: number, members: readonly string[], event: string): number {
   const db = c.db;
   const old = db.findArg(argv, keyIndex, Lookup.NoTouch);
   if (members.length === 0) {
-    if (old !== 0) db.delete(old);
+    if (old !== 0) {
+      db.delete(old);
+      c.engine.events.changedArg(db, argv, keyIndex, Notify.Generic, 'del');
+      c.engine.dirty++;
+    }
     return 0;
   }
+  const size = buildStoredSet(c, argv, keyIndex, members);
+  c.engine.events.changedArg(db, argv, keyIndex, Notify.Set, event);
+  c.engine.dirty++;
+  return size;
+}
+
+function buildStoredSet(c: Client, argv: Argv, keyIndex: number, members: readonly string[]): number {
+  const db = c.db;
   const k = argv.bufs[keyIndex];
   const ks = argv.starts[keyIndex];
   const ke = argv.ends[keyIndex];
@@ -709,7 +750,7 @@ function sinterGeneric(c: Client, argv: Argv, from: number, to: number, storeInd
   const ids = lookupSets(c, argv, from, to);
   if (ids === null) return;
   const members = intersection(c.db, ids, 0);
-  if (storeIndex !== -1) c.reply.integer(storeSet(c, argv, storeIndex, members));
+  if (storeIndex !== -1) c.reply.integer(storeSet(c, argv, storeIndex, members, 'sinterstore'));
   else if (ids.some((id) => id === 0)) c.reply.setLen(0);
   else {
     // Redis replies while it iterates the smallest set: its order, not a rebuilt one.
@@ -784,7 +825,7 @@ function sunionDiffGeneric(c: Client, argv: Argv, from: number, to: number, stor
       return true;
     });
   }
-  if (storeIndex !== -1) c.reply.integer(storeSet(c, argv, storeIndex, members));
+  if (storeIndex !== -1) c.reply.integer(storeSet(c, argv, storeIndex, members, diff ? 'sdiffstore' : 'sunionstore'));
   else replyBuiltSet(c, members);
 }
 

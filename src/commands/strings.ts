@@ -11,6 +11,7 @@ import type { Argv } from '../protocol/argv.js';
 import type { Client } from '../server/client.js';
 import { Lookup, type Database } from '../store/database.js';
 import { EntryFlag, ValueType } from '../store/entries.js';
+import { Notify } from '../server/keyspace-events.js';
 import { LongDouble } from '../types/long-double.js';
 import { addInt64, argInt64, INT64_MAX, INT64_MIN, parseInt64 } from './args.js';
 import {
@@ -256,7 +257,13 @@ function set(c: Client, argv: Argv): void {
   }
   // With a new deadline coming, keep the old TTL slot to update it rather than drop and re-add.
   const id = db.setStringArg(argv, 1, 2, (flags & SetFlag.KEEPTTL) !== 0 || opts.expireIndex >= 0);
-  if (opts.expireIndex >= 0) db.setExpire(id, deadline);
+  const events = c.engine.events;
+  events.changedArg(db, argv, 1, Notify.String, 'set');
+  c.engine.dirty++;
+  if (opts.expireIndex >= 0) {
+    db.setExpire(id, deadline);
+    events.notifyArg(Notify.Generic, 'expire', db, argv, 1);
+  }
   if ((flags & SetFlag.GET) === 0) c.reply.ok();
 }
 
@@ -268,6 +275,8 @@ function setnx(c: Client, argv: Argv): void {
     return;
   }
   db.setStringArg(argv, 1, 2);
+  c.engine.events.changedArg(db, argv, 1, Notify.String, 'set');
+  c.engine.dirty++;
   c.reply.integer(1);
 }
 
@@ -277,6 +286,10 @@ function setWithExpire(c: Client, argv: Argv, unitFlag: number, command: string)
   if (deadline === null) return;
   const db = c.db;
   db.setExpire(db.setStringArg(argv, 1, 3, true), deadline);
+  const events = c.engine.events;
+  events.changedArg(db, argv, 1, Notify.String, 'set');
+  events.notifyArg(Notify.Generic, 'expire', db, argv, 1);
+  c.engine.dirty++;
   c.reply.ok();
 }
 
@@ -309,21 +322,31 @@ function getex(c: Client, argv: Argv): void {
   if ((flags & (SetFlag.EXAT | SetFlag.PXAT)) !== 0 && deadline <= c.engine.store.now()) {
     // An absolute deadline already past deletes the key, after its value was replied.
     db.delete(id);
+    c.engine.events.changedArg(db, argv, 1, Notify.Generic, 'del');
+    c.engine.dirty++;
   } else if (opts.expireIndex >= 0) {
     db.setExpire(id, deadline);
-  } else if ((flags & SetFlag.PERSIST) !== 0) {
-    db.removeExpire(id);
+    c.engine.events.changedArg(db, argv, 1, Notify.Generic, 'expire');
+    c.engine.dirty++;
+  } else if ((flags & SetFlag.PERSIST) !== 0 && db.removeExpire(id)) {
+    c.engine.events.changedArg(db, argv, 1, Notify.Generic, 'persist');
+    c.engine.dirty++;
   }
 }
 
 function getdel(c: Client, argv: Argv): void {
   const id = replyValue(c, argv, 1);
-  if (id > 0) c.db.delete(id);
+  if (id <= 0) return;
+  c.db.delete(id);
+  c.engine.events.changedArg(c.db, argv, 1, Notify.Generic, 'del');
+  c.engine.dirty++;
 }
 
 function getset(c: Client, argv: Argv): void {
   if (replyValue(c, argv, 1) < 0) return;
   c.db.setStringArg(argv, 1, 2);
+  c.engine.events.changedArg(c.db, argv, 1, Notify.String, 'set');
+  c.engine.dirty++;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -357,7 +380,12 @@ function msetGeneric(c: Client, argv: Argv, nx: boolean): void {
       }
     }
   }
-  for (let j = 1; j < argv.count; j += 2) db.setStringArg(argv, j, j + 1);
+  const events = c.engine.events;
+  for (let j = 1; j < argv.count; j += 2) {
+    db.setStringArg(argv, j, j + 1);
+    events.changedArg(db, argv, j, Notify.String, 'set');
+  }
+  c.engine.dirty += (argv.count - 1) / 2;
   if (nx) c.reply.integer(1);
   else c.reply.ok();
 }
@@ -393,6 +421,8 @@ function incrDecr(c: Client, argv: Argv, incr: number | bigint): void {
     return;
   }
   storeBytes(db, argv, 1, id, digitScratch, 0, int64Digits(result));
+  c.engine.events.changedArg(db, argv, 1, Notify.String, 'incrby');
+  c.engine.dirty++;
   if (typeof result === 'number') c.reply.integer(result);
   else c.reply.bigInteger(result);
 }
@@ -457,6 +487,8 @@ function incrbyfloat(c: Client, argv: Argv): void {
   const bytes = Buffer.from(text, 'latin1');
   // Redis stores the result with createStringObject: embstr or raw, never int-encoded.
   db.setFlags(storeBytes(db, argv, 1, id, bytes, 0, bytes.length), EntryFlag.NotIntEncoded);
+  c.engine.events.changedArg(db, argv, 1, Notify.String, 'incrbyfloat');
+  c.engine.dirty++;
   c.reply.bulk(text);
 }
 
@@ -472,6 +504,8 @@ function append(c: Client, argv: Argv): void {
   if (id === 0) {
     // A new key takes the argument as SET would, so its encoding is not pinned to raw.
     db.setStringArg(argv, 1, 2);
+    c.engine.events.changedArg(db, argv, 1, Notify.String, 'append');
+    c.engine.dirty++;
     c.reply.integer(add);
     return;
   }
@@ -484,6 +518,8 @@ function append(c: Client, argv: Argv): void {
   if (add > 0) copyBytes(db.stringBuffer(id), db.stringOffset(id) + old, argv.bufs[2], argv.starts[2], argv.ends[2]);
   // Even an empty append unshares the value into a raw sds in Redis.
   db.setFlags(id, EntryFlag.RawEncoding);
+  c.engine.events.changedArg(db, argv, 1, Notify.String, 'append');
+  c.engine.dirty++;
   c.reply.integer(old + add);
 }
 
@@ -560,6 +596,8 @@ function setrange(c: Client, argv: Argv): void {
   if (at + add > old) db.resizeString(id, at + add);
   copyBytes(db.stringBuffer(id), db.stringOffset(id) + at, argv.bufs[3], argv.starts[3], argv.ends[3]);
   db.setFlags(id, EntryFlag.RawEncoding);
+  c.engine.events.changedArg(db, argv, 1, Notify.String, 'setrange');
+  c.engine.dirty++;
   c.reply.integer(db.stringLength(id));
 }
 

@@ -11,6 +11,7 @@
 
 import type { Argv } from '../protocol/argv.js';
 import type { Client } from '../server/client.js';
+import { Notify } from '../server/keyspace-events.js';
 import { Lookup, type Database } from '../store/database.js';
 import { ValueType } from '../store/entries.js';
 import { BigMap } from '../types/big-map.js';
@@ -29,6 +30,9 @@ const enum Op {
   Inter,
   Diff,
 }
+
+/** The event of each STORE form (by Op). */
+const STORE_EVENTS = ['zunionstore', 'zinterstore', 'zdiffstore'];
 
 const enum Aggregate {
   Sum,
@@ -265,9 +269,14 @@ function zsetAlgebra(c: Client, argv: Argv, dstIndex: number, numkeysIndex: numb
   if (dstIndex >= 0) {
     if (n > 0) {
       storeZSet(c, argv.bufs[dstIndex], argv.starts[dstIndex], argv.ends[dstIndex], sortedMembers, sortedScores, n);
+      c.engine.events.changedArg(db, argv, dstIndex, Notify.ZSet, STORE_EVENTS[op]);
+      c.engine.dirty++;
       c.reply.integer(n);
     } else {
-      db.deleteKey(argv.bufs[dstIndex], argv.starts[dstIndex], argv.ends[dstIndex]);
+      if (db.deleteKey(argv.bufs[dstIndex], argv.starts[dstIndex], argv.ends[dstIndex])) {
+        c.engine.events.changedArg(db, argv, dstIndex, Notify.Generic, 'del');
+        c.engine.dirty++;
+      }
       c.reply.integer(0);
     }
   } else {

@@ -13,6 +13,7 @@ import { formatDouble } from '../protocol/format.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
 import { BlockKind, parseBlockTimeout } from '../server/blocking.js';
 import { ClientFlag, type Client } from '../server/client.js';
+import { Notify } from '../server/keyspace-events.js';
 import { Lookup, type Database } from '../store/database.js';
 import { ValueType } from '../store/entries.js';
 import { globMatch } from '../store/glob.js';
@@ -173,6 +174,7 @@ function zaddGeneric(c: Client, argv: Argv, incrCommand: boolean): void {
     for (let j = 0; j < elements; j++) {
       const result = zsetAdd(c, id, scores[j], argv, scoreIndex + 2 * j + 1, flags);
       if (result === AddResult.NaN) {
+        // Only INCR can make a NaN, and it takes one element: nothing has changed to report.
         c.reply.error(ZSET_NAN_SCORE);
         return;
       }
@@ -183,6 +185,7 @@ function zaddGeneric(c: Client, argv: Argv, incrCommand: boolean): void {
         score = addedScore;
       }
     }
+    c.engine.dirty += added + updated;
   }
   if (incr) {
     if (processed > 0) replyScore(c.reply, score);
@@ -190,6 +193,8 @@ function zaddGeneric(c: Client, argv: Argv, incrCommand: boolean): void {
   } else {
     c.reply.integer(ch ? added + updated : added);
   }
+  // A member re-added with its own score changes nothing, so it is not an event.
+  if (added + updated > 0) c.engine.events.changedArg(c.db, argv, 1, Notify.ZSet, incr ? 'zincr' : 'zadd');
 }
 
 function zadd(c: Client, argv: Argv): void {
@@ -208,9 +213,21 @@ function zrem(c: Client, argv: Argv): void {
   }
   const db = c.db;
   let deleted = 0;
+  let keyRemoved = false;
   for (let j = 2; j < argv.count; j++) {
     if (deleteMemberArg(db, id, argv, j)) deleted++;
-    if (deleteIfEmpty(db, id)) break;
+    if (deleteIfEmpty(db, id)) {
+      keyRemoved = true;
+      break;
+    }
+  }
+  if (deleted > 0) {
+    // Redis's order here: both events, then signalModifiedKey.
+    const events = c.engine.events;
+    events.notifyArg(Notify.ZSet, 'zrem', db, argv, 1);
+    if (keyRemoved) events.notifyArg(Notify.Generic, 'del', db, argv, 1);
+    events.modifiedArg(db, argv, 1);
+    c.engine.dirty += deleted;
   }
   c.reply.integer(deleted);
 }
@@ -224,6 +241,9 @@ const enum RangeType {
   Score,
   Lex,
 }
+
+/** The event of each ZREMRANGEBY* (by RangeType). */
+const REMRANGE_EVENTS = ['zremrangebyrank', 'zremrangebyscore', 'zremrangebylex'];
 
 const scoreRange = newScoreRange();
 const lexRange = newLexRange();
@@ -272,7 +292,13 @@ function zremrangeGeneric(c: Client, argv: Argv, type: RangeType): void {
   } else {
     deleted = deleteLexRange(db, id, lexRange);
   }
-  deleteIfEmpty(db, id);
+  const keyRemoved = deleteIfEmpty(db, id);
+  if (deleted > 0) {
+    const events = c.engine.events;
+    events.changedArg(db, argv, 1, Notify.ZSet, REMRANGE_EVENTS[type]);
+    if (keyRemoved) events.notifyArg(Notify.Generic, 'del', db, argv, 1);
+    c.engine.dirty += deleted;
+  }
   c.reply.integer(deleted);
 }
 
@@ -484,10 +510,15 @@ function zrangeGeneric(c: Client, argv: Argv, keyIndex: number, store: boolean, 
 function finishStore(c: Client, argv: Argv, sink: RangeSink): void {
   const n = sink.count;
   if (n === 0) {
-    c.db.deleteKey(argv.bufs[1], argv.starts[1], argv.ends[1]);
+    if (c.db.deleteKey(argv.bufs[1], argv.starts[1], argv.ends[1])) {
+      c.engine.events.changedArg(c.db, argv, 1, Notify.Generic, 'del');
+      c.engine.dirty++;
+    }
     c.reply.integer(0);
   } else {
     storeZSet(c, argv.bufs[1], argv.starts[1], argv.ends[1], sink.members, sink.scores, n);
+    c.engine.events.changedArg(c.db, argv, 1, Notify.ZSet, 'zrangestore');
+    c.engine.dirty++;
     c.reply.integer(n);
   }
   sink.members.length = 0;
@@ -680,8 +711,8 @@ const enum PopShape {
 }
 
 /**
- * Pop up to `count` elements from the zset at entry `id` (key argv[keyIndex]) and reply them
- * in `shape`; an emptied key is deleted.
+ * Pop up to `count` elements (at least one) from the zset at entry `id` (key argv[keyIndex])
+ * and reply them in `shape`; an emptied key is deleted.
  */
 function popFrom(c: Client, argv: Argv, keyIndex: number, id: number, where: Where, count: number, shape: PopShape): void {
   const db = c.db;
@@ -706,7 +737,12 @@ function popFrom(c: Client, argv: Argv, keyIndex: number, id: number, where: Whe
   }
   if (where === Where.Max) deleteRankRange(db, id, length - n, length - 1);
   else deleteRankRange(db, id, 0, n - 1);
-  deleteIfEmpty(db, id);
+  // Redis counts every element popped but reports the key once, event before signal.
+  const events = c.engine.events;
+  c.engine.dirty += n;
+  events.notifyArg(Notify.ZSet, where === Where.Max ? 'zpopmax' : 'zpopmin', db, argv, keyIndex);
+  events.modifiedArg(db, argv, keyIndex);
+  if (deleteIfEmpty(db, id)) events.notifyArg(Notify.Generic, 'del', db, argv, keyIndex);
 }
 
 /**

@@ -44,6 +44,8 @@ export const enum Lookup {
   NoExpire = 2,
   /** A read by a command: counts in keyspace_hits / keyspace_misses. */
   Read = 4,
+  /** A miss raises no "keymiss" event (OBJECT, as Redis's LOOKUP_NONOTIFY). */
+  NoNotify = 8,
 }
 
 const WARM_HASHES = new Int32Array(WARM_MAX);
@@ -112,7 +114,7 @@ export class Database {
   find(b: Uint8Array, start: number, end: number, flags: Lookup = Lookup.Normal): number {
     const id = this.dict.find(hashBytes(b, start, end), b, start, end);
     if (id === 0) {
-      if ((flags & Lookup.Read) !== 0) this.missed(b, start, end);
+      if ((flags & Lookup.Read) !== 0) this.missed(b, start, end, flags);
       return 0;
     }
     const c = this.store.entries.chunk(id);
@@ -123,7 +125,7 @@ export class Database {
       // An expired key reads as missing; it is deleted too unless the caller forbids it (or the
       // store keeps expired keys, as a replica does).
       if ((flags & Lookup.NoExpire) === 0) this.store.expireLazily(this, id);
-      if ((flags & Lookup.Read) !== 0) this.missed(b, start, end);
+      if ((flags & Lookup.Read) !== 0) this.missed(b, start, end, flags);
       return 0;
     }
     if ((flags & Lookup.NoTouch) === 0 && !this.store.noTouch) c[o + META] = (c[o + META] & ~LRU_MASK) | this.store.lruClock;
@@ -145,10 +147,10 @@ export class Database {
   }
 
   /** A read found no key: keyspace_misses, and the "keymiss" event when some listener wants it. */
-  private missed(b: Uint8Array, start: number, end: number): void {
+  private missed(b: Uint8Array, start: number, end: number, flags: Lookup): void {
     this.store.keyspaceMisses++;
     const hook = this.store.onKeyMiss;
-    if (hook !== null) hook(this, b, start, end);
+    if (hook !== null && (flags & Lookup.NoNotify) === 0) hook(this, b, start, end);
   }
 
   /** find() for the key in argv[i]. */
