@@ -44,14 +44,15 @@ function clientTypeByName(name: string): ClientType | null {
   }
 }
 
-/** Every client is a normal one until replication and pub/sub give clients other roles. */
-function clientType(_client: Client): ClientType {
-  return ClientType.Normal;
+/** getClientType: a subscribed client is pubsub; replicas and masters come with replication. */
+function clientType(client: Client): ClientType {
+  return (client.flags & ClientFlag.PubSub) !== 0 ? ClientType.PubSub : ClientType.Normal;
 }
 
 /** The flags letters, in catClientInfoString's order; "N" when there are none. */
 function flagLetters(client: Client): string {
   let s = '';
+  if ((client.flags & ClientFlag.PubSub) !== 0) s += 'P';
   if ((client.flags & ClientFlag.Multi) !== 0) s += 'x';
   if (client.blocked !== null) s += 'b';
   if ((client.flags & ClientFlag.DirtyCas) !== 0) s += 'd';
@@ -82,6 +83,7 @@ export function clientInfoLine(client: Client, caller: Client, argv: Argv | null
   const qbuf = client.parser.pending;
   const rbs = client.reply.buf.length;
   const obl = client.reply.pos;
+  const subs = client.subscriptions;
   const omem = socket?.writableLength ?? 0;
   let events = '';
   if (socket !== null) {
@@ -91,7 +93,7 @@ export function clientInfoLine(client: Client, caller: Client, argv: Argv | null
   return (
     `id=${client.id} addr=${client.addr} laddr=${client.laddr} fd=${fileDescriptor(client)} name=${client.name}` +
     ` age=${now - Math.floor(client.createdAt / 1000)} idle=${now - Math.floor(client.lastInteraction / 1000)}` +
-    ` flags=${flagLetters(client)} db=${client.db.id} sub=0 psub=0 ssub=0 multi=${client.multi === null ? -1 : client.multi.length}` +
+    ` flags=${flagLetters(client)} db=${client.db.id} sub=${subs?.channels.size ?? 0} psub=${subs?.patterns.size ?? 0} ssub=${subs?.shardChannels.size ?? 0} multi=${client.multi === null ? -1 : client.multi.length}` +
     ` qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem} multi-mem=0 rbs=${rbs} rbp=${rbs} obl=${obl} oll=0 omem=${omem}` +
     ` tot-mem=${rbs + qbuf + argvMem + omem} events=${events} cmd=${client.lastCommand} user=${client.user}` +
     ` redir=-1 resp=${client.reply.protocol} lib-name=${client.libName} lib-ver=${client.libVersion}`

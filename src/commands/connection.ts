@@ -4,7 +4,7 @@
  */
 
 import type { Argv } from '../protocol/argv.js';
-import type { Client } from '../server/client.js';
+import { ClientFlag, type Client } from '../server/client.js';
 import { argInt64 } from './args.js';
 import { DB_INDEX_OUT_OF_RANGE, INT_RANGE, NOT_INTEGER, SYNTAX, wrongArity } from './errors.js';
 import type { CommandEntry } from './types.js';
@@ -15,6 +15,14 @@ const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.
 function ping(c: Client, argv: Argv): void {
   if (argv.count > 2) {
     c.reply.error(wrongArity('ping'));
+    return;
+  }
+  if ((c.flags & ClientFlag.PubSub) !== 0 && c.protocol === 2) {
+    // A subscribed RESP2 client reads every reply as a message: PING answers in that shape.
+    c.reply.arrayLen(2);
+    c.reply.bulk('pong');
+    if (argv.count === 1) c.reply.bulk('');
+    else c.reply.bulkBytes(argv.bufs[1], argv.starts[1], argv.ends[1]);
     return;
   }
   if (argv.count === 1) c.reply.simple('PONG');

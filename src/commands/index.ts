@@ -9,6 +9,7 @@ import { connectionCommands } from './connection.js';
 import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
+import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
 import { sortCommands } from './sort.js';
@@ -31,4 +32,5 @@ export const ALL_FAMILIES: readonly (readonly CommandEntry[])[] = [
   zsetCommands,
   transactionCommands,
   bitmapCommands,
+  pubsubCommands,
 ];

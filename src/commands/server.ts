@@ -38,7 +38,7 @@ export function replyHelp(c: Client, command: string, lines: readonly string[]):
 }
 
 /** Redis's addReplySubcommandSyntaxError, for commands that parse their own subcommand. */
-function subcommandSyntaxError(c: Client, argv: Argv): void {
+export function subcommandSyntaxError(c: Client, argv: Argv): void {
   c.reply.error(`ERR unknown subcommand or wrong number of arguments for '${cString(argv.str(1), 128)}'. Try ${argv.str(0).toUpperCase()} HELP.`);
 }
 

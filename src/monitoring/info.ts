@@ -16,6 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { arch, machine, release, totalmem, type as osType } from 'node:os';
 import type { Engine } from '../server/engine.js';
+import { ChannelKind } from '../server/pubsub.js';
 import { CACHICA_VERSION, SERVER_VERSION } from '../server/version.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -406,9 +407,9 @@ function statsSection(engine: Engine): Lines {
     'current_eviction_exceeded_time:0',
     `keyspace_hits:${store.keyspaceHits}`,
     `keyspace_misses:${store.keyspaceMisses}`,
-    'pubsub_channels:0',
-    'pubsub_patterns:0',
-    'pubsubshard_channels:0',
+    `pubsub_channels:${engine.pubsub.channelCount(ChannelKind.Global)}`,
+    `pubsub_patterns:${engine.pubsub.patternCount}`,
+    `pubsubshard_channels:${engine.pubsub.channelCount(ChannelKind.Shard)}`,
     'latest_fork_usec:0',
     'total_forks:0',
     'migrate_cached_sockets:0',

@@ -15,6 +15,7 @@ import type { Database } from '../store/database.js';
 import type { Command } from '../commands/types.js';
 import type { BlockedState } from './blocking.js';
 import type { Engine } from './engine.js';
+import type { Subscriptions } from './pubsub.js';
 import type { WatchedKey } from './watch.js';
 
 export const enum ClientFlag {
@@ -40,6 +41,8 @@ export const enum ClientFlag {
   DirtyCas = 1 << 9,
   /** A command was refused while queueing: EXEC will answer EXECABORT (CLIENT_DIRTY_EXEC). */
   DirtyExec = 1 << 10,
+  /** Subscribed to something (Redis's CLIENT_PUBSUB): RESP2 allows only Pub/Sub commands. */
+  PubSub = 1 << 11,
 }
 
 /** A command queued inside MULTI: resolved at queueing time, as Redis's multiCmd. */
@@ -88,6 +91,8 @@ export class Client {
   multi: QueuedCommand[] | null = null;
   /** Keys this client WATCHes (see watch.ts); empty when it watches none. */
   readonly watched: WatchedKey[] = [];
+  /** Channels and patterns it subscribes to (pubsub.ts), or null for none. */
+  subscriptions: Subscriptions | null = null;
 
   constructor(engine: Engine, id: number) {
     this.engine = engine;

@@ -45,7 +45,7 @@ export interface ParamSpec {
   clamp?: readonly [number, number];
   values?: readonly string[];
   /** For 'words': validate the words and return the canonical value; throws ConfigError. */
-  parseWords?: (words: string[]) => string;
+  parseWords?: (words: string[], current: string) => string;
   /** Validate and normalise a string value (run after the type's own parsing); throws ConfigError. */
   parse?: (value: string, current: string) => string;
   /** A default computed when the Config is made (dir: the working directory). */
@@ -102,6 +102,12 @@ export const PARAMS: readonly ParamSpec[] = [
   { name: 'lazyfree-lazy-user-del', type: 'bool', default: 'no' },
   { name: 'lazyfree-lazy-user-flush', type: 'bool', default: 'no' },
   { name: 'notify-keyspace-events', type: 'string', default: '', parse: parseNotifyConfig },
+  {
+    name: 'client-output-buffer-limit',
+    type: 'words',
+    default: 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60',
+    parseWords: parseOutputBufferLimits,
+  },
   // Redis's default is "3600 1 300 100 60 10000". Until snapshots exist there is nothing to
   // save, so cachica starts with no save points (a shutdown then needs no save).
   { name: 'save', type: 'words', default: '', parseWords: parseSave },
@@ -141,6 +147,33 @@ function parseSave(words: string[]): string {
     out.push(j % 2 === 0 ? v.toString() : String(BigInt.asIntN(32, v)));
   }
   return out.join(' ');
+}
+
+/** Client classes of client-output-buffer-limit, in the order CONFIG GET prints them. */
+const OUTPUT_LIMIT_CLASSES = ['normal', 'slave', 'pubsub'] as const;
+
+/**
+ * setConfigClientOutputBufferLimitOption: groups of <class> <hard> <soft> <soft seconds>, each
+ * replacing that class's limits; the whole value is refused if any group is bad.
+ */
+function parseOutputBufferLimits(words: string[], current: string): string {
+  if (words.length % 4 !== 0) throw new ConfigError('Wrong number of arguments in buffer limit configuration.');
+  const limits = new Map<string, string>();
+  const now = current.split(' ');
+  for (let j = 0; j + 3 < now.length; j += 4) limits.set(now[j], now.slice(j + 1, j + 4).join(' '));
+  for (let j = 0; j < words.length; j += 4) {
+    const name = words[j].toLowerCase();
+    const cls = name === 'replica' ? 'slave' : name;
+    if (!(OUTPUT_LIMIT_CLASSES as readonly string[]).includes(cls)) throw new ConfigError('Invalid client class specified in buffer limit configuration.');
+    const hard = memtoull(words[j + 1]);
+    const soft = memtoull(words[j + 2]);
+    const seconds = strtoll(words[j + 3]);
+    if (hard === null || soft === null || seconds === null || seconds < 0n) {
+      throw new ConfigError('Error in hard, soft or soft_seconds setting in buffer limit configuration.');
+    }
+    limits.set(cls, `${hard} ${soft} ${seconds}`);
+  }
+  return OUTPUT_LIMIT_CLASSES.map((cls) => `${cls} ${limits.get(cls)}`).join(' ');
 }
 
 function parseBind(words: string[]): string {
@@ -336,7 +369,7 @@ export class Config {
   private normalizeWords(spec: ParamSpec, words: string[]): string {
     // A single empty argument means none (`--save ""`).
     const list = words.length === 1 && words[0] === '' ? [] : words;
-    return spec.parseWords ? spec.parseWords(list) : list.join(' ');
+    return spec.parseWords ? spec.parseWords(list, this.values.get(spec.name) ?? spec.default) : list.join(' ');
   }
 
   private normalizeOne(spec: ParamSpec, raw: string): string {

@@ -20,6 +20,8 @@ import { Client, ClientFlag, isLocalClient } from './client.js';
 import { Config } from './config.js';
 import { KeyspaceEvents, Notify, parseNotifyClasses } from './keyspace-events.js';
 import { Logger } from './logger.js';
+import { OutputLimits } from './output-limits.js';
+import { PubSub } from './pubsub.js';
 import { Stats } from './stats.js';
 
 /** Longest a background slice (rehash, lazy free, active expiry) may hold the event loop. */
@@ -38,6 +40,9 @@ const ENCODING_PARAMS: readonly [string, keyof EncodingLimits][] = [
   ['zset-max-listpack-entries', 'zsetMaxListpackEntries'],
   ['zset-max-listpack-value', 'zsetMaxListpackValue'],
 ];
+
+/** What a RESP2 client may run while subscribed (processCommand's Pub/Sub context). */
+const ALLOWED_WHILE_SUBSCRIBED = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
 
 /** What runs at once inside MULTI instead of being queued (processCommand's exceptions). */
 const RUN_INSIDE_MULTI = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -65,6 +70,8 @@ export class Engine {
   readonly events: KeyspaceEvents;
   /** Changes since the last save (Redis's server.dirty; INFO rdb_changes_since_last_save). */
   dirty = 0;
+  readonly pubsub: PubSub;
+  readonly outputLimits: OutputLimits;
 
   constructor(config: Config, families: readonly (readonly CommandEntry[])[]) {
     this.config = config;
@@ -86,6 +93,10 @@ export class Engine {
     config.watch('notify-keyspace-events', (v) => events.configure(parseNotifyClasses(v) ?? 0));
     this.clientCloseHooks.push((c) => events.watches.unwatchAll(c));
     this.clientResetHooks.push(discardTransaction);
+    this.outputLimits = new OutputLimits(config, this.log);
+    this.pubsub = new PubSub(this);
+    const pubsub = this.pubsub;
+    events.publisher = (channel, message) => pubsub.publishString(channel, message);
     // deleteExpiredKeyAndPropagate: the event, then signalModifiedKey, once the key is gone.
     this.store.onExpired = (db, key) => {
       events.notify(Notify.Expired, 'expired', db, key);
@@ -182,6 +193,15 @@ export class Engine {
     }
     if ((client.flags & ClientFlag.Multi) !== 0 && (cmd.bits & CommandBit.NoMulti) !== 0) {
       this.reject(client, cmd, 'ERR Command not allowed inside a transaction');
+      return;
+    }
+    // RESP3 carries messages as pushes beside replies; RESP2 cannot tell them apart.
+    if ((client.flags & ClientFlag.PubSub) !== 0 && client.protocol === 2 && !ALLOWED_WHILE_SUBSCRIBED.has(cmd.name)) {
+      this.reject(
+        client,
+        cmd,
+        `ERR Can't execute '${cmd.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+      );
       return;
     }
     const handler = cmd.handler;

@@ -36,9 +36,11 @@ export type Normalizer = (reply: Buffer) => Buffer | string;
  *           be exact. For RANDOMKEY, TIME, OBJECT IDLETIME.
  * - scan:   the command is a SCAN/SSCAN/HSCAN/ZSCAN with cursor 0; the bed follows the cursor to
  *           0 on each server and compares the sets of elements gathered (errors exact).
+ * - frames: the frames read are equal as a multiset, each exact; for messages that several
+ *           subscriptions deliver in an order Redis takes from its hash tables.
  * - a Normalizer function.
  */
-export type CompareMode = 'exact' | 'sorted' | 'ttl' | 'type' | 'scan' | Normalizer;
+export type CompareMode = 'exact' | 'sorted' | 'frames' | 'ttl' | 'type' | 'scan' | Normalizer;
 
 export interface CommandStep {
   /** A command, sent as a RESP multibulk (strings as UTF-8). */
@@ -52,6 +54,8 @@ export interface CommandStep {
   tolerance?: number;
   /** Reply frames to read (a pipeline sends several); default 1, 0 for none. */
   frames?: number;
+  /** Read frames until one satisfies this (and include it), instead of a fixed count. */
+  until?: (frame: Buffer) => boolean;
   /** The server must close the connection after the replies (QUIT, protocol errors). */
   closes?: boolean;
   /** Per-frame read timeout; default 5000 ms. */
@@ -113,6 +117,21 @@ export function scan(...cmd: Arg[]): CommandStep {
 
 export function sleep(ms: number): SleepStep {
   return { sleep: ms };
+}
+
+/** The most frames a drain step reads before it gives up. */
+const DRAIN_LIMIT = 10_000;
+
+const DRAIN_MARKER = 'drain-marker-5f1c';
+
+/**
+ * Collect everything `conn` has been sent so far: a PING goes behind it, and the frames are read
+ * up to its reply. Both servers write pushes (pub/sub messages, keyspace notifications) before
+ * they run the next command of the same connection, so what comes before the PING's reply is
+ * exactly what was pushed until then: no guessing at counts, no waiting on timers.
+ */
+export function drain(conn: string, compare?: CompareMode): CommandStep {
+  return { cmd: ['PING', DRAIN_MARKER], conn, compare, until: (frame) => frame.includes(DRAIN_MARKER) };
 }
 
 export function raw(bytes: Buffer | string, frames = 1): CommandStep {
@@ -429,6 +448,14 @@ async function execute(conn: RawConnection, step: CommandStep): Promise<Outcome>
     if (step.cmd) conn.send(step.cmd);
     else if (step.raw !== undefined) conn.send(step.raw);
     else throw new Error('a command step needs cmd or raw');
+    if (step.until !== undefined) {
+      for (let i = 0; i < DRAIN_LIMIT; i++) {
+        const frame = await conn.readFrame(timeoutMs);
+        frames.push(frame);
+        if (step.until(frame)) return { frames, trouble: null };
+      }
+      return { frames, trouble: `no closing frame within ${DRAIN_LIMIT}` };
+    }
     const n = step.frames ?? 1;
     for (let i = 0; i < n; i++) frames.push(await conn.readFrame(timeoutMs));
     if (step.closes) {
@@ -508,7 +535,7 @@ async function scanLoop(conn: RawConnection, step: CommandStep, timeoutMs: numbe
 
 /** Why two replies differ under `mode`, or null if they match. */
 export function compareReplies(mode: CompareMode, oracle: Buffer, subject: Buffer, tolerance = 1): string | null {
-  if (mode === 'exact' || mode === 'scan') {
+  if (mode === 'exact' || mode === 'scan' || mode === 'frames') {
     return oracle.equals(subject) ? null : `bytes differ at offset ${firstDifference(oracle, subject)}`;
   }
   if (typeof mode === 'function') {
@@ -592,6 +619,10 @@ function shape(f: RespFrame): string {
 function compareOutcomes(mode: CompareMode, tolerance: number, oracle: Outcome, subject: Outcome): string | null {
   if (oracle.frames.length !== subject.frames.length) {
     return `${oracle.frames.length} frame(s) from the oracle, ${subject.frames.length} from the subject`;
+  }
+  if (mode === 'frames') {
+    const order = (frames: Buffer[]): Buffer[] => [...frames].sort(Buffer.compare);
+    return compareOutcomes('exact', tolerance, { ...oracle, frames: order(oracle.frames) }, { ...subject, frames: order(subject.frames) });
   }
   for (let i = 0; i < oracle.frames.length; i++) {
     const why = compareReplies(mode, oracle.frames[i], subject.frames[i], tolerance);

@@ -304,6 +304,21 @@ const SET_CASES: Record<string, string[]> = {
   'zset-max-listpack-entries': ['0', '1000', '-1', 'x', '128'],
   'zset-max-ziplist-entries': ['10', '128'],
   'zset-max-listpack-value': ['0', '1000', '-1', '1k', '64'],
+  'notify-keyspace-events': ['KEA', 'Egx$', 'AKE', 'xm', 'K', 'E', 'z', 'KEd', 'tn', 'Kq', 'AA', ''],
+  'client-output-buffer-limit': [
+    'pubsub 1mb 512kb 30',
+    'normal 1 2 3 replica 4 5 6',
+    'NORMAL 0 0 0 Slave 1gb 2k 0',
+    'master 1 2 3',
+    'pubsub 1 2',
+    'pubsub x 1 1',
+    'pubsub 1 1 -1',
+    'pubsub 1 1 x',
+    'pubsub 1 1 +5',
+    'pubsub 18446744073709551616 1 1',
+    '',
+    'normal 0 0 0 slave 256mb 64mb 60 pubsub 32mb 8mb 60',
+  ],
 };
 
 describe('CONFIG SET against Redis', () => {
