@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Throughput of single commands that redis-benchmark's -t tests do not cover (streams, bitmaps,
-# HyperLogLog, geo), cachica beside Debian's redis-server in the same run, rounds interleaved so
+# HyperLogLog, geo, PUBLISH to idle subscribers), cachica beside Debian's redis-server in the same run, rounds interleaved so
 # that machine drift hits both alike. Median of ROUNDS; ratio = cachica / Redis.
 #
 #   bench/commands.sh [scenario ...]     (default: all; run `npm run build` first)
@@ -24,6 +24,9 @@ SCENARIOS=(
   "pfcount|bench-fill-hll|PFCOUNT bighll"
   "geoadd||GEOADD mygeo 13.__rand_int__ 38.__rand_int__ member:__rand_int__"
   "geosearch|bench-fill-geo|GEOSEARCH biggeo FROMLONLAT 13.5 38.5 BYRADIUS 20 km ASC COUNT 10"
+  # Subscribers (bench/subscribers.ts) on both servers while PUBLISH runs.
+  "publish_1|subscribers:1|PUBLISH bench:channel hello"
+  "publish_100|subscribers:100|PUBLISH bench:channel hello"
 )
 
 pids=()
@@ -62,7 +65,13 @@ printf '%-12s %4s %14s %14s %8s\n' test pipe "ops/s:cachica" "ops/s:redis" ratio
 for s in "${SCENARIOS[@]}"; do
   IFS='|' read -r name setup command <<< "$s"
   [ $# -gt 0 ] && [[ "$wanted" != *" $name "* ]] && continue
-  if [ -n "$setup" ]; then fill "$CACHICA_PORT" "$setup"; fill "$REDIS_PORT" "$setup"; fi
+  subscribers=""
+  if [[ "$setup" == subscribers:* ]]; then
+    node dist/bench/subscribers.js bench:channel "${setup#subscribers:}" "$CACHICA_PORT" "$REDIS_PORT" > "${TMPDIR:-/tmp}/bench-subscribers.$$" &
+    subscribers=$!
+    pids+=("$subscribers")
+    until grep -q ready "${TMPDIR:-/tmp}/bench-subscribers.$$" 2>/dev/null; do sleep 0.1; done
+  elif [ -n "$setup" ]; then fill "$CACHICA_PORT" "$setup"; fill "$REDIS_PORT" "$setup"; fi
   read -ra words <<< "$command"
   for P in $PIPES; do
     a=""; b=""
@@ -73,4 +82,5 @@ for s in "${SCENARIOS[@]}"; do
     ma=$(printf '%s' "$a" | median); mb=$(printf '%s' "$b" | median)
     printf '%-12s %4s %14.0f %14.0f %8.3f\n' "$name" "$P" "$ma" "$mb" "$(awk -v x="$ma" -v y="$mb" 'BEGIN{print (y>0 ? x/y : 0)}')"
   done
+  if [ -n "$subscribers" ]; then kill "$subscribers"; rm -f "${TMPDIR:-/tmp}/bench-subscribers.$$"; fi
 done

@@ -32,13 +32,25 @@ export class Argv {
     this.ends[i] = end;
   }
 
-  /** A copy that owns its bytes, for commands that outlive the input buffer. */
+  /**
+   * A copy that owns its bytes, for commands that outlive the input buffer. The arguments share
+   * one allocation: a MULTI queues a clone per command, and a Buffer per argument cost more than
+   * the command itself (measured: MULTI + 10 SET + EXEC, 12.4 µs of CPU per transaction before).
+   */
   clone(): Argv {
+    let total = 0;
+    for (let i = 0; i < this.count; i++) total += this.ends[i] - this.starts[i];
+    const bytes = Buffer.allocUnsafe(total);
     const copy = new Argv();
+    let at = 0;
     for (let i = 0; i < this.count; i++) {
-      const bytes = Buffer.allocUnsafe(this.ends[i] - this.starts[i]);
-      bytes.set(this.bufs[i].subarray(this.starts[i], this.ends[i]));
-      copy.push(bytes, 0, bytes.length);
+      const src = this.bufs[i];
+      const s = this.starts[i];
+      const e = this.ends[i];
+      if (e - s < 64) for (let j = s; j < e; j++) bytes[at + j - s] = src[j];
+      else bytes.set(src.subarray(s, e), at);
+      copy.push(bytes, at, at + e - s);
+      at += e - s;
     }
     return copy;
   }

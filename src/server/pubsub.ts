@@ -196,13 +196,12 @@ export class PubSub {
     let receivers = 0;
     const clients = this.channels[kind].get(channel);
     if (clients !== undefined) {
+      // The frame is the same for every subscriber of a protocol: encode it once, copy it to each.
+      const frames: (Buffer | null)[] = [null, null];
       for (const c of clients) {
-        const r = c.reply;
-        if (c.protocol === 2) r.arrayLen(3);
-        else r.pushLen(3);
-        r.bulk(MESSAGE[kind]);
-        r.bulk(channel);
-        r.bulkBytes(message, ms, me);
+        const p = c.protocol - 2;
+        const frame = (frames[p] ??= messageFrame(c.protocol, [MESSAGE[kind], channel], message, ms, me));
+        c.reply.rawBytes(frame, 0, frame.length);
         this.delivered(c);
         receivers++;
       }
@@ -212,14 +211,11 @@ export class PubSub {
     for (const [pattern, entry] of this.patterns) {
       subject ??= Buffer.from(channel, 'latin1');
       if (!globMatch(entry.bytes, 0, entry.bytes.length, subject, 0, subject.length)) continue;
+      const frames: (Buffer | null)[] = [null, null];
       for (const c of entry.clients) {
-        const r = c.reply;
-        if (c.protocol === 2) r.arrayLen(4);
-        else r.pushLen(4);
-        r.bulk('pmessage');
-        r.bulk(pattern);
-        r.bulk(channel);
-        r.bulkBytes(message, ms, me);
+        const p = c.protocol - 2;
+        const frame = (frames[p] ??= messageFrame(c.protocol, ['pmessage', pattern, channel], message, ms, me));
+        c.reply.rawBytes(frame, 0, frame.length);
         this.delivered(c);
         receivers++;
       }
@@ -238,6 +234,19 @@ export class PubSub {
     if (this.engine.outputLimits.exceeded(c)) return;
     c.flushSoon();
   }
+}
+
+/** A message frame: an array (RESP2) or push (RESP3) of the latin1 `parts`, then the message. */
+function messageFrame(protocol: 2 | 3, parts: readonly string[], message: Uint8Array, ms: number, me: number): Buffer {
+  let head = `${protocol === 2 ? '*' : '>'}${parts.length + 1}\r\n`;
+  for (const part of parts) head += `$${part.length}\r\n${part}\r\n`;
+  head += `$${me - ms}\r\n`;
+  const frame = Buffer.allocUnsafe(head.length + (me - ms) + 2);
+  frame.latin1Write(head, 0, head.length);
+  frame.set(message.subarray(ms, me), head.length);
+  frame[frame.length - 2] = 0x0d;
+  frame[frame.length - 1] = 0x0a;
+  return frame;
 }
 
 function subscriptionsOf(c: Client): Subscriptions {
