@@ -24,6 +24,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Argv } from '../protocol/argv.js';
 import { ClientFlag, type Client } from '../server/client.js';
+import { Notify } from '../server/keyspace-events.js';
 import { Lookup, type Database } from '../store/database.js';
 import { base, CHUNK_SHIFT, EntryFlag, HASH, META, ValueType } from '../store/entries.js';
 import { globMatch } from '../store/glob.js';
@@ -310,9 +311,16 @@ function expireFieldLazily(c: Client, id: number, p: number, field: string): Fou
   } else {
     db.object<HashTable>(id).delete(field);
   }
-  if (hashLength(db, id) > 0) return Found.Missing;
-  db.delete(id);
-  return Found.HashDeleted;
+  const key = db.keyString(id);
+  const emptied = hashLength(db, id) === 0;
+  if (emptied) db.delete(id);
+  fieldsExpired(c.engine.store, db, key, emptied);
+  return emptied ? Found.HashDeleted : Found.Missing;
+}
+
+function fieldsExpired(store: Store, db: Database, key: string, keyDeleted: boolean): void {
+  const hook = store.onFieldsExpired;
+  if (hook !== null) hook(db, key, keyDeleted);
 }
 
 /** The field entry after field entry `p` of a hash image of `stride` entries per field, or -1. */
@@ -441,9 +449,11 @@ function expireAllDue(c: Client, id: number): boolean {
   const first = minDeadline(db, id);
   if (first === 0 || first >= store.now() || store.keepExpired) return false;
   deleteDueFields(db, id, store.now(), Infinity);
-  if (hashLength(db, id) > 0) return false;
-  db.delete(id);
-  return true;
+  const key = db.keyString(id);
+  const emptied = hashLength(db, id) === 0;
+  if (emptied) db.delete(id);
+  fieldsExpired(store, db, key, emptied);
+  return emptied;
 }
 
 /** The database whose keyspace holds entry `id` as a hash, or null (deleted, reused, retyped). */
@@ -475,11 +485,14 @@ function activeExpireFields(state: FieldExpiryState, deadline: number): void {
     // A hash whose key has expired goes with its key.
     if (db !== null && !(db.expireAt(id) !== 0 && db.expireAt(id) < now)) {
       quota -= deleteDueFields(db, id, now, quota);
-      if (hashLength(db, id) === 0) db.delete(id);
+      const key = store.onFieldsExpired === null ? '' : db.keyString(id);
+      const emptied = hashLength(db, id) === 0;
+      if (emptied) db.delete(id);
       else {
         const next = minDeadline(db, id);
         if (next !== 0) state.due.schedule(id, next);
       }
+      fieldsExpired(store, db, key, emptied);
     }
     if ((visited & 15) === 0 && performance.now() >= deadline) return;
   }
@@ -510,7 +523,7 @@ function hsetGeneric(c: Client, argv: Argv, name: string): void {
       if (id === 0) id = db.setPacked(argv.bufs[1], argv.starts[1], argv.ends[1], ValueType.Hash, edit.b, edit.lp, edit.lp + edit.length);
       else commitEdit(db, id);
       convertIfLong(c, id);
-      replyHset(c, name, created);
+      replyHset(c, argv, name, created);
       return;
     }
     if (id === 0) id = db.setObject(argv.bufs[1], argv.starts[1], argv.ends[1], ValueType.Hash, new HashTable());
@@ -529,7 +542,7 @@ function hsetGeneric(c: Client, argv: Argv, name: string): void {
     if (!argEquals(argv, j + 1, fields.valueAt(i))) fields.setValueAt(i, argv.str(j + 1));
     if (table.expiry !== null) table.removeDeadline(fields.memberAt(i));
   }
-  replyHset(c, name, created);
+  replyHset(c, argv, name, created);
 }
 
 /** Are the bytes of argv[i] those of the latin1 string `s`? */
@@ -542,7 +555,9 @@ function argEquals(argv: Argv, i: number, s: string): boolean {
   return true;
 }
 
-function replyHset(c: Client, name: string, created: number): void {
+function replyHset(c: Client, argv: Argv, name: string, created: number): void {
+  c.engine.events.changedArg(c.db, argv, 1, Notify.Hash, 'hset');
+  c.engine.dirty += (argv.count - 2) / 2;
   if (name === 'hset') c.reply.integer(created);
   else c.reply.ok();
 }
@@ -567,6 +582,8 @@ function hsetnx(c: Client, argv: Argv): void {
     if (found === Found.HashDeleted) id = 0;
   }
   setField(c, argv, id, 2, argv.bufs[3], argv.starts[3], argv.ends[3], false);
+  c.engine.events.changedArg(c.db, argv, 1, Notify.Hash, 'hset');
+  c.engine.dirty++;
   c.reply.integer(1);
 }
 
@@ -660,9 +677,16 @@ function hdel(c: Client, argv: Argv): void {
       deleted++;
       if (table.size === 0) {
         db.delete(id);
+        keyRemoved = true;
         break;
       }
     }
+  }
+  if (deleted > 0) {
+    const events = c.engine.events;
+    events.changedArg(db, argv, 1, Notify.Hash, 'hdel');
+    if (keyRemoved) events.notifyArg(Notify.Generic, 'del', db, argv, 1);
+    c.engine.dirty += deleted;
   }
   c.reply.integer(deleted);
 }
@@ -779,6 +803,8 @@ function hincrby(c: Client, argv: Argv): void {
   const text = String(result);
   const n = digits.latin1Write(text, 0, text.length);
   setField(c, argv, id, 2, digits, 0, n, true);
+  c.engine.events.changedArg(c.db, argv, 1, Notify.Hash, 'hincrby');
+  c.engine.dirty++;
   if (typeof result === 'number') c.reply.integer(result);
   else c.reply.bigInteger(result);
 }
@@ -815,6 +841,8 @@ function hincrbyfloat(c: Client, argv: Argv): void {
   const text = sum.toHumanString();
   const n = toScratch(text);
   setField(c, argv, id, 2, scratch, 0, n, true);
+  c.engine.events.changedArg(c.db, argv, 1, Notify.Hash, 'hincrbyfloat');
+  c.engine.dirty++;
   c.reply.bulk(text);
 }
 
@@ -1195,6 +1223,13 @@ function hexpireGeneric(c: Client, argv: Argv, name: string, relative: boolean, 
     }
   }
   if (updated > 0 && id !== 0) fieldExpiryState(store).due.schedule(id, at);
+  // hashTypeSetExDone: one event for the whole call.
+  if (deleted + updated > 0) {
+    const events = c.engine.events;
+    c.engine.dirty += deleted + updated;
+    events.changedArg(db, argv, 1, Notify.Hash, deleted > 0 ? 'hdel' : 'hexpire');
+    if (id === 0) events.notifyArg(Notify.Generic, 'del', db, argv, 1);
+  }
 }
 
 function hexpire(c: Client, argv: Argv): void {
@@ -1289,6 +1324,12 @@ function hpexpiretime(c: Client, argv: Argv): void {
 }
 
 /** HPERSIST: per field 1 (deadline removed), -1 (had none), -2 (no such field, or expired). */
+function persistDone(c: Client, argv: Argv, persisted: number): void {
+  if (persisted === 0) return;
+  c.engine.events.changedArg(c.db, argv, 1, Notify.Hash, 'hpersist');
+  c.engine.dirty++;
+}
+
 function hpersist(c: Client, argv: Argv): void {
   const id = lookupHash(c, argv, 1, Lookup.Normal);
   if (id < 0) return;
@@ -1302,6 +1343,7 @@ function hpersist(c: Client, argv: Argv): void {
     for (let i = 0; i < numFields; i++) r.integer(NO_FIELD);
     return;
   }
+  let persisted = 0;
   if (db.isPacked(id)) {
     const stride = strideOf(db, id);
     beginEdit(db, id);
@@ -1319,10 +1361,12 @@ function hpersist(c: Client, argv: Argv): void {
       else if (at < now) r.integer(NO_FIELD);
       else {
         edit.moveTriplet(p, f, fs, fe, 0);
+        persisted++;
         r.integer(1);
       }
     }
     commitEdit(db, id);
+    persistDone(c, argv, persisted);
     return;
   }
   const table = db.object<HashTable>(id);
@@ -1337,9 +1381,11 @@ function hpersist(c: Client, argv: Argv): void {
     else if (at < now) r.integer(NO_FIELD);
     else {
       table.removeDeadline(field);
+      persisted++;
       r.integer(1);
     }
   }
+  persistDone(c, argv, persisted);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -102,6 +102,11 @@ export class Engine {
       events.notify(Notify.Expired, 'expired', db, key);
       events.modified(db, key);
     };
+    this.store.onFieldsExpired = (db, key, keyDeleted) => {
+      events.notify(Notify.Hash, 'hexpired', db, key);
+      if (keyDeleted) events.notify(Notify.Generic, 'del', db, key);
+      events.modified(db, key);
+    };
   }
 
   createClient(): Client {

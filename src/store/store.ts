@@ -73,6 +73,11 @@ export class Store {
   onKeyMiss: ((db: Database, b: Uint8Array, start: number, end: number) => void) | null = null;
   /** Called once a key expired and was deleted, with its name (latin1). */
   onExpired: ((db: Database, key: string) => void) | null = null;
+  /**
+   * Called after fields of a hash expired and were deleted (Redis 7.4's "hexpired"), with the
+   * key (latin1) and whether the hash went with its last field.
+   */
+  onFieldsExpired: ((db: Database, key: string, keyDeleted: boolean) => void) | null = null;
 
   /**
    * Expiry that value types keep inside their values (Redis 7.4's hash field expiry): run at
