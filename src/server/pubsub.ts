@@ -196,29 +196,14 @@ export class PubSub {
     let receivers = 0;
     const clients = this.channels[kind].get(channel);
     if (clients !== undefined) {
-      // The frame is the same for every subscriber of a protocol: encode it once, copy it to each.
-      const frames: (Buffer | null)[] = [null, null];
-      for (const c of clients) {
-        const p = c.protocol - 2;
-        const frame = (frames[p] ??= messageFrame(c.protocol, [MESSAGE[kind], channel], message, ms, me));
-        c.reply.rawBytes(frame, 0, frame.length);
-        this.delivered(c);
-        receivers++;
-      }
+      receivers += this.deliver(clients, [MESSAGE[kind], channel], message, ms, me);
     }
     if (kind === ChannelKind.Shard || this.patterns.size === 0) return receivers;
     let subject: Buffer | null = null;
     for (const [pattern, entry] of this.patterns) {
       subject ??= Buffer.from(channel, 'latin1');
       if (!globMatch(entry.bytes, 0, entry.bytes.length, subject, 0, subject.length)) continue;
-      const frames: (Buffer | null)[] = [null, null];
-      for (const c of entry.clients) {
-        const p = c.protocol - 2;
-        const frame = (frames[p] ??= messageFrame(c.protocol, ['pmessage', pattern, channel], message, ms, me));
-        c.reply.rawBytes(frame, 0, frame.length);
-        this.delivered(c);
-        receivers++;
-      }
+      receivers += this.deliver(entry.clients, ['pmessage', pattern, channel], message, ms, me);
     }
     return receivers;
   }
@@ -227,6 +212,31 @@ export class PubSub {
   publishString(channel: string, message: string): number {
     const bytes = Buffer.from(message, 'latin1');
     return this.publish(ChannelKind.Global, channel, bytes, 0, bytes.length);
+  }
+
+  /**
+   * Write a message frame of `parts` and the message to each of `clients`. For several the
+   * frame is encoded once per protocol and copied to each; for one, written in place.
+   */
+  private deliver(clients: Set<Client>, parts: readonly string[], message: Uint8Array, ms: number, me: number): number {
+    if (clients.size === 1) {
+      for (const c of clients) {
+        const r = c.reply;
+        if (c.protocol === 2) r.arrayLen(parts.length + 1);
+        else r.pushLen(parts.length + 1);
+        for (const part of parts) r.bulk(part);
+        r.bulkBytes(message, ms, me);
+        this.delivered(c);
+      }
+      return 1;
+    }
+    const frames: (Buffer | null)[] = [null, null];
+    for (const c of clients) {
+      const frame = (frames[c.protocol - 2] ??= messageFrame(c.protocol, parts, message, ms, me));
+      c.reply.rawBytes(frame, 0, frame.length);
+      this.delivered(c);
+    }
+    return clients.size;
   }
 
   /** A message was written to `c`: send it at the end of the turn, or close `c` if it lags too far. */
