@@ -282,14 +282,19 @@ function renameGeneric(c: Client, argv: Argv, nx: boolean): void {
   }
   // The entry keeps its value, TTL and LRU clock: only its name changes.
   db.rekey(id, argv.bufs[2], argv.starts[2], argv.ends[2]);
-  const events = c.engine.events;
-  events.modifiedArg(db, argv, 1);
-  events.modifiedArg(db, argv, 2);
-  events.notifyArg(Notify.Generic, 'rename_from', db, argv, 1);
-  events.notifyArg(Notify.Generic, 'rename_to', db, argv, 2);
-  c.engine.dirty++;
+  keyMoved(c, argv, 'rename', db, 1, db, 2);
   if (nx) c.reply.integer(1);
   else c.reply.ok();
+}
+
+/** RENAME and MOVE: both keys signalled, then "<verb>_from" and "<verb>_to", as db.c. */
+function keyMoved(c: Client, argv: Argv, verb: string, from: Database, fromIndex: number, to: Database, toIndex: number): void {
+  const events = c.engine.events;
+  events.modifiedArg(from, argv, fromIndex);
+  events.modifiedArg(to, argv, toIndex);
+  events.notifyArg(Notify.Generic, `${verb}_from`, from, argv, fromIndex);
+  events.notifyArg(Notify.Generic, `${verb}_to`, to, argv, toIndex);
+  c.engine.dirty++;
 }
 
 function rename(c: Client, argv: Argv): void {
@@ -315,12 +320,7 @@ function move(c: Client, argv: Argv): void {
     return;
   }
   db.moveTo(id, target);
-  const events = c.engine.events;
-  events.modifiedArg(db, argv, 1);
-  events.modifiedArg(target, argv, 1);
-  events.notifyArg(Notify.Generic, 'move_from', db, argv, 1);
-  events.notifyArg(Notify.Generic, 'move_to', target, argv, 1);
-  c.engine.dirty++;
+  keyMoved(c, argv, 'move', db, 1, target, 1);
   c.reply.integer(1);
 }
 
