@@ -39,11 +39,6 @@ export class OutputLimits {
     config.watch('client-output-buffer-limit', apply);
   }
 
-  /** Whether the normal class has any limit (else a normal client needs no check). */
-  get limitsNormal(): boolean {
-    return this.normal.hard !== 0 || this.normal.soft !== 0;
-  }
-
   /**
    * Check `c` after output was added to it. Over the limit, it is marked to close at once (its
    * pending output dropped) and the answer is true.
