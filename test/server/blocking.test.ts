@@ -92,7 +92,9 @@ describe('BlockingManager', () => {
     const a = engine.createClient();
     const runs: Client[] = [];
     const cmd = standIn(engine, new Set(), runs);
+    // A command's timeout counts from the store's clock, which the server ticks once per read.
     const t0 = Date.now();
+    engine.store.tick(t0);
     run(engine, a, cmd, Argv.from(['STANDIN', '0.2']));
     await new Promise((r) => setTimeout(r, 150));
     makeListAndHandle(engine);
