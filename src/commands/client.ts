@@ -4,8 +4,8 @@
  *
  * CLIENT LIST and CLIENT INFO lines are parsed by tools (redis-cli, monitoring agents, client
  * libraries' connection pools), so they carry Redis 7.2's fields in Redis 7.2's order, with the
- * values cachica can measure; what cachica does not have yet (pub/sub, MULTI, tracking) shows
- * as an idle Redis client would show it.
+ * values cachica can measure; what cachica does not have (replication) shows as an idle Redis
+ * client would show it.
  */
 
 import type { Argv } from '../protocol/argv.js';
@@ -51,10 +51,13 @@ function clientType(client: Client): ClientType {
 
 /** The flags letters, in catClientInfoString's order; "N" when there are none. */
 function flagLetters(client: Client): string {
-  let s = '';
+  let s = (client.flags & ClientFlag.Monitor) !== 0 ? 'O' : '';
   if ((client.flags & ClientFlag.PubSub) !== 0) s += 'P';
   if ((client.flags & ClientFlag.Multi) !== 0) s += 'x';
-  if (client.blocked !== null) s += 'b';
+  if (client.blocked !== null || (client.flags & ClientFlag.Postponed) !== 0) s += 'b';
+  if ((client.flags & ClientFlag.Tracking) !== 0) s += 't';
+  if ((client.flags & ClientFlag.TrackingBrokenRedir) !== 0) s += 'R';
+  if ((client.flags & ClientFlag.TrackingBcast) !== 0) s += 'B';
   if ((client.flags & ClientFlag.DirtyCas) !== 0) s += 'd';
   if ((client.flags & ClientFlag.CloseAfterReply) !== 0) s += 'c';
   if ((client.flags & ClientFlag.CloseAsap) !== 0) s += 'A';
@@ -96,7 +99,7 @@ export function clientInfoLine(client: Client, caller: Client, argv: Argv | null
     ` flags=${flagLetters(client)} db=${client.db.id} sub=${subs?.channels.size ?? 0} psub=${subs?.patterns.size ?? 0} ssub=${subs?.shardChannels.size ?? 0} multi=${client.multi === null ? -1 : client.multi.length}` +
     ` qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem} multi-mem=0 rbs=${rbs} rbp=${rbs} obl=${obl} oll=0 omem=${omem}` +
     ` tot-mem=${rbs + qbuf + argvMem + omem} events=${events} cmd=${client.lastCommand} user=${client.user}` +
-    ` redir=-1 resp=${client.reply.protocol} lib-name=${client.libName} lib-ver=${client.libVersion}`
+    ` redir=${(client.flags & ClientFlag.Tracking) !== 0 ? client.trackingRedirect : -1} resp=${client.reply.protocol} lib-name=${client.libName} lib-ver=${client.libVersion}`
   );
 }
 

@@ -4,6 +4,7 @@
 
 import { bitmapCommands } from './bitmaps.js';
 import { clientCommands } from './client.js';
+import { trackingCommands } from './client-tracking.js';
 import { commandCommands } from './command.js';
 import { connectionCommands } from './connection.js';
 import { hashCommands } from './hashes.js';
@@ -24,6 +25,7 @@ export const ALL_FAMILIES: readonly (readonly CommandEntry[])[] = [
   keyCommands,
   serverCommands,
   clientCommands,
+  trackingCommands,
   commandCommands,
   hashCommands,
   listCommands,

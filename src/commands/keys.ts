@@ -837,6 +837,7 @@ function flushdb(c: Client, argv: Argv): void {
   const lazy = flushIsLazy(c, argv);
   if (lazy === null) return;
   c.engine.events.flushing(c.db);
+  c.engine.events.flushed();
   c.engine.dirty += c.db.size;
   c.engine.store.flushDatabase(c.db, lazy);
   if (lazy) c.engine.scheduleBackground();
@@ -850,6 +851,7 @@ function flushall(c: Client, argv: Argv): void {
     c.engine.events.flushing(db);
     c.engine.dirty += db.size;
   }
+  c.engine.events.flushed();
   c.engine.store.flushAll();
   // Redis counts one more so that a save follows even an empty FLUSHALL.
   c.engine.dirty++;

@@ -365,12 +365,16 @@ export class BlockingManager implements KeyspaceWatcher {
     if (state.cmd === null || state.argv === null) return;
     state.reblocked = false;
     const errorsBefore = c.reply.errors.length;
+    const mark = c.reply.pos;
+    const engine = this.engine;
     this.reprocessing = c;
-    this.engine.invoke(c, state.cmd, state.argv);
+    engine.current = c;
+    engine.invoke(c, state.cmd, state.argv);
+    engine.current = null;
     this.reprocessing = null;
     if (state.reblocked) return;
-    this.engine.countCall(c, state.cmd, errorsBefore);
-    this.release(c);
+    engine.countCall(c, state.cmd, errorsBefore);
+    this.release(c, state.cmd, mark);
   }
 
   /**
@@ -381,10 +385,11 @@ export class BlockingManager implements KeyspaceWatcher {
     const state = c.blocked;
     if (state === null) return false;
     const errorsBefore = c.reply.errors.length;
+    const mark = c.reply.pos;
     if (withError) c.reply.error(UNBLOCKED_BY_CLIENT);
     else (state.timeoutReply ?? nullArrayReply)(c);
     if (state.cmd !== null) this.engine.countCall(c, state.cmd, errorsBefore);
-    this.release(c);
+    this.release(c, state.cmd, mark);
     return true;
   }
 
@@ -395,10 +400,14 @@ export class BlockingManager implements KeyspaceWatcher {
     this.disarmIfIdle();
   }
 
-  /** Take `c` out of the queues and counts, and hand its reply to its connection. */
-  private release(c: Client): void {
+  /**
+   * Take `c` out of the queues and counts, finish its command (the engine's afterCommand: its
+   * reply from `mark` on is the command's), and hand the reply to its connection.
+   */
+  private release(c: Client, cmd: Command | null, mark: number): void {
     this.unlink(c);
     this.disarmIfIdle();
+    this.engine.afterCommand(c, cmd, mark);
     if ((c.flags & ClientFlag.Unblocked) === 0) {
       c.flags |= ClientFlag.Unblocked;
       this.resumeQueue.push(c);

@@ -43,6 +43,26 @@ export const enum ClientFlag {
   DirtyExec = 1 << 10,
   /** Subscribed to something (Redis's CLIENT_PUBSUB): RESP2 allows only Pub/Sub commands. */
   PubSub = 1 << 11,
+  /** CLIENT TRACKING on (CLIENT_TRACKING); the modes below refine it. */
+  Tracking = 1 << 12,
+  TrackingBcast = 1 << 13,
+  TrackingOptIn = 1 << 14,
+  TrackingOptOut = 1 << 15,
+  /** CLIENT CACHING YES (in OPTIN) or NO (in OPTOUT) was given for the next command. */
+  TrackingCaching = 1 << 16,
+  TrackingNoLoop = 1 << 17,
+  /** The REDIRECT client has gone. */
+  TrackingBrokenRedir = 1 << 18,
+  /** Receives every command the server runs (MONITOR). */
+  Monitor = 1 << 19,
+  /** CLIENT REPLY OFF: replies are dropped. */
+  ReplyOff = 1 << 20,
+  /** CLIENT REPLY SKIP: the next command's reply is dropped. */
+  ReplySkipNext = 1 << 21,
+  /** The reply of the command running now is dropped (set from ReplySkipNext). */
+  ReplySkip = 1 << 22,
+  /** Held by CLIENT PAUSE with a command to run once it ends (BLOCKED_POSTPONE). */
+  Postponed = 1 << 23,
 }
 
 /** A command queued inside MULTI: resolved at queueing time, as Redis's multiCmd. */
@@ -93,6 +113,10 @@ export class Client {
   readonly watched: WatchedKey[] = [];
   /** Channels and patterns it subscribes to (pubsub.ts), or null for none. */
   subscriptions: Subscriptions | null = null;
+  /** CLIENT TRACKING REDIRECT: the id invalidations go to, or 0. */
+  trackingRedirect = 0;
+  /** CLIENT TRACKING BCAST PREFIX: its prefixes in byte order, or null. */
+  trackingPrefixes: string[] | null = null;
 
   constructor(engine: Engine, id: number) {
     this.engine = engine;

@@ -81,6 +81,7 @@ export const PARAMS: readonly ParamSpec[] = [
   { name: 'maxclients', type: 'int', default: '10000', min: 1, max: UINT_MAX, unsigned: true },
   { name: 'timeout', type: 'int', default: '0', min: 0, max: INT_MAX },
   { name: 'tcp-keepalive', type: 'int', default: '300', min: 0, max: INT_MAX },
+  { name: 'tracking-table-max-keys', type: 'int', default: '1000000', min: 0, max: LONG_MAX, unsigned: true },
   { name: 'requirepass', type: 'string', default: '' },
   { name: 'protected-mode', type: 'bool', default: 'yes' },
   { name: 'loglevel', type: 'enum', default: 'notice', values: ['debug', 'verbose', 'notice', 'warning', 'nothing'] },

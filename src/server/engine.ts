@@ -23,6 +23,8 @@ import { Logger } from './logger.js';
 import { OutputLimits } from './output-limits.js';
 import { PubSub } from './pubsub.js';
 import { Stats } from './stats.js';
+import { Tracking } from './tracking.js';
+import { ReplyWriter } from '../protocol/reply-writer.js';
 
 /** Longest a background slice (rehash, lazy free, active expiry) may hold the event loop. */
 const BACKGROUND_SLICE_MS = 2;
@@ -46,6 +48,12 @@ const ALLOWED_WHILE_SUBSCRIBED = new Set(['ping', 'subscribe', 'ssubscribe', 'un
 
 /** What runs at once inside MULTI instead of being queued (processCommand's exceptions). */
 const RUN_INSIDE_MULTI = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+/** Commands whose reply is a push (cmdHasPushAsReply): pushes to their own client are not held back. */
+const PUSH_AS_REPLY = new Set(['subscribe', 'ssubscribe', 'psubscribe', 'unsubscribe', 'sunsubscribe', 'punsubscribe']);
+
+/** Client flags that call for work once a command has replied (see afterCommand). */
+const AFTER_COMMAND_FLAGS = ClientFlag.TrackingCaching | ClientFlag.ReplyOff | ClientFlag.ReplySkip | ClientFlag.ReplySkipNext;
 
 export class Engine {
   readonly config: Config;
@@ -72,6 +80,16 @@ export class Engine {
   dirty = 0;
   readonly pubsub: PubSub;
   readonly outputLimits: OutputLimits;
+  readonly tracking: Tracking;
+  /**
+   * The client whose command runs now (Redis's server.current_client): NOLOOP compares with it,
+   * and pushes for it wait until its reply is written.
+   */
+  current: Client | null = null;
+  /** The command running now, the innermost under EXEC (Redis's executing_client->cmd). */
+  executingCmd: Command | null = null;
+  /** Pushes for the current client, held until its reply is written (pending_push_messages). */
+  private readonly heldPushes = new ReplyWriter(256);
 
   constructor(config: Config, families: readonly (readonly CommandEntry[])[]) {
     this.config = config;
@@ -93,6 +111,11 @@ export class Engine {
     config.watch('notify-keyspace-events', (v) => events.configure(parseNotifyClasses(v) ?? 0));
     this.clientCloseHooks.push((c) => events.watches.unwatchAll(c));
     this.clientResetHooks.push(discardTransaction);
+    this.tracking = new Tracking(this);
+    const tracking = this.tracking;
+    events.tracking = tracking;
+    this.clientCloseHooks.push((c) => tracking.disable(c));
+    this.clientResetHooks.push((c) => tracking.disable(c));
     this.outputLimits = new OutputLimits(config, this.log);
     this.pubsub = new PubSub(this);
     const pubsub = this.pubsub;
@@ -159,7 +182,7 @@ export class Engine {
     client.user = 'default';
     client.authenticated = this.config.get('requirepass') === '';
     client.name = '';
-    client.flags &= ~(ClientFlag.NoEvict | ClientFlag.NoTouch);
+    client.flags &= ~(ClientFlag.NoEvict | ClientFlag.NoTouch | ClientFlag.ReplyOff | ClientFlag.ReplySkipNext);
   }
 
   /**
@@ -171,21 +194,76 @@ export class Engine {
    * statistics.
    */
   execute(client: Client, argv: Argv): void {
+    const mark = client.reply.pos;
+    this.current = client;
+    const cmd = this.dispatch(client, argv);
+    this.current = null;
+    if ((client.flags & AFTER_COMMAND_FLAGS) !== 0 || this.tracking.hasPending || this.heldPushes.pos !== 0) {
+      this.afterCommand(client, cmd, mark);
+    }
+    if (this.executionNesting === 0 && this.blocking.hasReadyKeys) this.blocking.handleReadyKeys();
+  }
+
+  /**
+   * What Redis does once a command has replied (afterCommand, resetClient): the reply dropped
+   * under CLIENT REPLY OFF/SKIP, then the invalidations and pushes held for the client, then
+   * the one-command flags (CLIENT CACHING, CLIENT REPLY SKIP) move on. A client left blocked
+   * gets this when it is released (see blocking.ts).
+   */
+  afterCommand(client: Client, cmd: Command | null, mark: number): void {
+    const flags = client.flags;
+    const done = client.blocked === null;
+    if (done && (flags & (ClientFlag.ReplyOff | ClientFlag.ReplySkip)) !== 0 && (cmd === null || !PUSH_AS_REPLY.has(cmd.name))) {
+      client.reply.pos = Math.min(client.reply.pos, mark);
+    }
+    // What was held is this client's only when no other command is running (CLIENT UNBLOCK
+    // releases a client from inside another's command).
+    if (this.executionNesting === 0 && this.current === null) {
+      this.tracking.flushPending(client);
+      const held = this.heldPushes;
+      if (held.pos !== 0) {
+        client.reply.rawBytes(held.buf, 0, held.pos);
+        held.pos = 0;
+      }
+    }
+    if (!done) return;
+    // CLIENT CACHING lasts for the next command (or transaction), CLIENT REPLY SKIP for one.
+    if ((flags & ClientFlag.Multi) === 0 && (cmd === null || !cmd.name.startsWith('client|'))) client.flags &= ~ClientFlag.TrackingCaching;
+    client.flags &= ~ClientFlag.ReplySkip;
+    if ((flags & ClientFlag.ReplySkipNext) !== 0) client.flags = (client.flags & ~ClientFlag.ReplySkipNext) | ClientFlag.ReplySkip;
+  }
+
+  /**
+   * Where a push for `c` is written: its reply, or, while `c`'s own command runs (and is not
+   * one whose reply is pushes), a buffer that follows the reply (Redis 7.2's
+   * pending_push_messages), so a message never lands inside a reply.
+   */
+  pushWriter(c: Client): ReplyWriter {
+    const cmd = this.executingCmd;
+    if (c !== this.current || cmd === null || PUSH_AS_REPLY.has(cmd.name)) return c.reply;
+    const held = this.heldPushes;
+    held.protocol = c.protocol;
+    return held;
+  }
+
+  /** The checks of processCommand, then the call. Returns the command run or refused, if known. */
+  private dispatch(client: Client, argv: Argv): Command | null {
     client.lastInteraction = this.store.now();
     const reply = client.reply;
+    if (this.tracking.clients > 0) this.tracking.limitUsedSlots();
     const cmd = this.commands.lookup(argv);
     if (cmd === undefined) {
       this.rejectUnknown(client, argv);
-      return;
+      return null;
     }
     client.lastCommand = cmd.name;
     if ((cmd.arity > 0 && cmd.arity !== argv.count) || argv.count < -cmd.arity) {
       this.reject(client, cmd, wrongArity(cmd.name));
-      return;
+      return cmd;
     }
     if (!client.authenticated && (cmd.bits & CommandBit.NoAuth) === 0) {
       this.reject(client, cmd, NOAUTH);
-      return;
+      return cmd;
     }
     if ((cmd.bits & CommandBit.Protected) !== 0 && !this.allowsProtected(client)) {
       const debug = cmd.name === 'debug';
@@ -194,11 +272,11 @@ export class Engine {
         cmd,
         `ERR ${debug ? 'DEBUG' : 'MODULE'} command not allowed. If the ${debug ? 'enable-debug-command' : 'enable-module-command'} option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`,
       );
-      return;
+      return cmd;
     }
     if ((client.flags & ClientFlag.Multi) !== 0 && (cmd.bits & CommandBit.NoMulti) !== 0) {
       this.reject(client, cmd, 'ERR Command not allowed inside a transaction');
-      return;
+      return cmd;
     }
     // RESP3 carries messages as pushes beside replies; RESP2 cannot tell them apart.
     if ((client.flags & ClientFlag.PubSub) !== 0 && client.protocol === 2 && !ALLOWED_WHILE_SUBSCRIBED.has(cmd.name)) {
@@ -207,19 +285,19 @@ export class Engine {
         cmd,
         `ERR Can't execute '${cmd.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
       );
-      return;
+      return cmd;
     }
     const handler = cmd.handler;
     if (handler === null) {
       // A container reached without a subcommand it knows (arity let it through).
       this.reject(client, cmd, unknownSubcommand(argv.str(1), cmd.name));
-      return;
+      return cmd;
     }
     if ((client.flags & ClientFlag.Multi) !== 0 && !RUN_INSIDE_MULTI.has(cmd.name)) {
       // queueMultiCommand: nothing is kept once the transaction is doomed.
       if ((client.flags & (ClientFlag.DirtyCas | ClientFlag.DirtyExec)) === 0) client.multi!.push({ cmd, argv: argv.clone() });
       reply.simple('QUEUED');
-      return;
+      return cmd;
     }
     const errorsBefore = reply.errors.length;
     this.invoke(client, cmd, argv);
@@ -229,7 +307,7 @@ export class Engine {
     } else {
       this.countCall(client, cmd, errorsBefore);
     }
-    if (this.executionNesting === 0 && this.blocking.hasReadyKeys) this.blocking.handleReadyKeys();
+    return cmd;
   }
 
   /**
@@ -252,6 +330,8 @@ export class Engine {
     const handler = cmd.handler as NonNullable<Command['handler']>;
     // CLIENT NO-TOUCH: this client's reads leave the LRU/LFU clock alone, except TOUCH itself.
     this.store.noTouch = (client.flags & ClientFlag.NoTouch) !== 0 && cmd.name !== 'touch';
+    const outer = this.executingCmd;
+    this.executingCmd = cmd;
     const timed = (cmd.bits & CommandBit.Fast) === 0 || (cmd.calls & (TIMING_SAMPLE - 1)) === 0;
     if (timed) {
       const t0 = performance.now();
@@ -260,6 +340,12 @@ export class Engine {
       cmd.usec += (cmd.bits & CommandBit.Fast) === 0 ? elapsed * 1000 : elapsed * 1000 * TIMING_SAMPLE;
     } else {
       handler(client, argv);
+    }
+    this.executingCmd = outer;
+    // The keys a tracking client read are remembered, under EXEC too, for the client that sent it.
+    if ((cmd.bits & CommandBit.ReadOnly) !== 0 && this.tracking.clients > 0) {
+      const tracking = this.current ?? client;
+      if ((tracking.flags & (ClientFlag.Tracking | ClientFlag.TrackingBcast)) === ClientFlag.Tracking) this.tracking.rememberKeys(tracking, cmd, argv);
     }
   }
 

@@ -10,6 +10,7 @@
 import type { Argv } from '../protocol/argv.js';
 import type { Database, KeyspaceWatcher } from '../store/database.js';
 import type { Store } from '../store/store.js';
+import type { Tracking } from './tracking.js';
 import { WatchRegistry } from './watch.js';
 
 /** Notification classes (Redis's NOTIFY_*), the bits of notify-keyspace-events. */
@@ -86,6 +87,8 @@ export class KeyspaceEvents implements KeyspaceWatcher {
   readonly watches: WatchRegistry;
   /** Sends a message to a channel's subscribers; set by the pub/sub layer. */
   publisher: Publisher | null = null;
+  /** Client-side caching, told of every change (set by the engine). */
+  tracking: Tracking | null = null;
 
   constructor(private readonly store: Store) {
     this.watches = new WatchRegistry(store.databases.length);
@@ -112,11 +115,13 @@ export class KeyspaceEvents implements KeyspaceWatcher {
   /** signalModifiedKey for a key held as a latin1 string. */
   modified(db: Database, key: string): void {
     this.watches.touch(db, key);
+    if (this.tracking !== null && this.tracking.clients > 0) this.tracking.invalidate(key, true);
   }
 
   /** signalModifiedKey for key argv[i]. */
   modifiedArg(db: Database, argv: Argv, i: number): void {
     if (this.watches.watching(db)) this.watches.touch(db, argv.str(i));
+    if (this.tracking !== null && this.tracking.clients > 0) this.tracking.invalidate(argv.str(i), true);
   }
 
   /** notifyKeyspaceEvent for a key held as a latin1 string. */
@@ -137,18 +142,25 @@ export class KeyspaceEvents implements KeyspaceWatcher {
    */
   changedArg(db: Database, argv: Argv, i: number, type: Notify, event: string): void {
     if (this.watches.watching(db)) this.watches.touch(db, argv.str(i));
+    if (this.tracking !== null && this.tracking.clients > 0) this.tracking.invalidate(argv.str(i), true);
     if ((this.flags & type) !== 0 && this.publisher !== null) this.notify(type, event, db, argv.str(i));
   }
 
   /** The pair for a key held as a string. */
   changed(db: Database, key: string, type: Notify, event: string): void {
     this.watches.touch(db, key);
+    if (this.tracking !== null && this.tracking.clients > 0) this.tracking.invalidate(key, true);
     this.notify(type, event, db, key);
   }
 
   /** FLUSHDB/FLUSHALL are about to empty `db` (signalFlushedDb's WATCH part). */
   flushing(db: Database): void {
     this.watches.touchAllInDb(db, null);
+  }
+
+  /** After FLUSHDB/FLUSHALL's flushing() calls: tracking clients drop everything (once per command). */
+  flushed(): void {
+    if (this.tracking !== null) this.tracking.invalidateAll();
   }
 
   /** SWAPDB is about to exchange `a` and `b`. */

@@ -221,7 +221,7 @@ export class PubSub {
   private deliver(clients: Set<Client>, parts: readonly string[], message: Uint8Array, ms: number, me: number): number {
     if (clients.size === 1) {
       for (const c of clients) {
-        const r = c.reply;
+        const r = this.engine.pushWriter(c);
         if (c.protocol === 2) r.arrayLen(parts.length + 1);
         else r.pushLen(parts.length + 1);
         for (const part of parts) r.bulk(part);
@@ -233,7 +233,7 @@ export class PubSub {
     const frames: (Buffer | null)[] = [null, null];
     for (const c of clients) {
       const frame = (frames[c.protocol - 2] ??= messageFrame(c.protocol, parts, message, ms, me));
-      c.reply.rawBytes(frame, 0, frame.length);
+      this.engine.pushWriter(c).rawBytes(frame, 0, frame.length);
       this.delivered(c);
     }
     return clients.size;

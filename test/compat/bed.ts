@@ -94,6 +94,15 @@ export interface Scenario {
   resp?: readonly (2 | 3)[];
   /** How to reproduce a generated scenario, shown in failure messages. */
   seed?: string;
+  /** Ask each connection its CLIENT ID when it opens, so steps can name it with idOf(). */
+  clientIds?: boolean;
+}
+
+const ID_MARK = '\u0000client-id:';
+
+/** An argument standing for connection `conn`'s client id on each server (needs `clientIds`). */
+export function idOf(conn: string): string {
+  return ID_MARK + conn;
 }
 
 /** Step builders for the common compare modes, so scenarios read as command lists. */
@@ -313,6 +322,22 @@ interface History {
 
 type Conns = Map<string, RawConnection>;
 
+/** Client ids by connection, per side, for idOf(). */
+const connectionIds = new WeakMap<RawConnection, string>();
+
+/** `step` with idOf() markers replaced by the ids of the connections on this side. */
+function withIds(step: CommandStep, conns: Conns): CommandStep {
+  if (step.cmd === undefined || !step.cmd.some((a) => typeof a === 'string' && a.startsWith(ID_MARK))) return step;
+  const cmd = step.cmd.map((a) => {
+    if (typeof a !== 'string' || !a.startsWith(ID_MARK)) return a;
+    const conn = conns.get(a.slice(ID_MARK.length));
+    const id = conn === undefined ? undefined : connectionIds.get(conn);
+    if (id === undefined) throw new Error(`idOf('${a.slice(ID_MARK.length)}'): no such connection with a known id (set clientIds and open it first)`);
+    return id;
+  });
+  return { ...step, cmd };
+}
+
 export async function runScenario(bed: Bed, scenario: Scenario, resp: 2 | 3): Promise<void> {
   const label = `${scenario.name} [RESP${resp}]`;
   await resetBed(bed);
@@ -340,7 +365,7 @@ export async function runScenario(bed: Bed, scenario: Scenario, resp: 2 | 3): Pr
       const [oracleOut, subjectOut] = await Promise.all(
         conns.map((c) => {
           const conn = c.get(connName)!;
-          return action.kind === 'pushes' ? readPushes(conn, action.step) : execute(conn, action.step);
+          return action.kind === 'pushes' ? readPushes(conn, action.step) : execute(conn, withIds(action.step, c));
         }),
       );
       const tolerance = action.kind === 'command' ? (action.step.tolerance ?? 1) : 1;
@@ -437,6 +462,7 @@ async function openOnBoth(sides: [Side, Side], conns: [Conns, Conns], scenario: 
         throw new Error(`${scenario.name}: HELLO 3 on connection '${name}' of ${sides[s].name} did not reply a map: ${escapeBytes(hello)}`);
       }
     }
+    if (scenario.clientIds) connectionIds.set(conn, (await conn.call(['CLIENT', 'ID'])).toString('latin1').slice(1, -2));
   }
 }
 

@@ -281,6 +281,7 @@ const SET_CASES: Record<string, string[]> = {
   maxclients: ['0', '1', '-1', '4294967296', '+5', '10000'],
   timeout: ['0', '100', '-1', 'abc', '2147483648', '+5', '010', ' 5', '0'],
   'tcp-keepalive': ['0', '60', '-1', 'x', '300'],
+  'tracking-table-max-keys': ['0', '10', '-1', 'x', '9223372036854775808', '1000000'],
   requirepass: ['secret', '', 'with space', ''],
   'protected-mode': ['no', 'YES', 'maybe', '1', 'yes'],
   loglevel: ['debug', 'WARNING', 'loud', 'notice'],
