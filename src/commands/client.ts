@@ -9,12 +9,15 @@
  */
 
 import type { Argv } from '../protocol/argv.js';
+import { PauseMode } from '../server/client-pause.js';
 import { ClientFlag, type Client } from '../server/client.js';
 import { argInt64 } from './args.js';
 import { validateClientName } from './connection.js';
-import { cString, NOT_INTEGER, SYNTAX, UNBLOCK_REASON } from './errors.js';
+import { cString, NOT_INTEGER, SYNTAX, TIMEOUT_NEGATIVE, TIMEOUT_OUT_OF_RANGE, UNBLOCK_REASON } from './errors.js';
 import { replyHelp } from './server.js';
 import type { CommandEntry } from './types.js';
+
+const LLONG_MAX = 9223372036854775807n;
 
 // ---------------------------------------------------------------------------------------------
 // The client line (catClientInfoString)
@@ -295,6 +298,61 @@ function clientNoTouch(c: Client, argv: Argv): void {
 }
 
 /**
+ * CLIENT REPLY ON|OFF|SKIP: OFF drops every reply from now on, SKIP the next command's; only ON
+ * itself answers. Pushes (messages, invalidations) still arrive.
+ */
+function clientReply(c: Client, argv: Argv): void {
+  if (argv.is(2, 'ON')) {
+    c.flags &= ~(ClientFlag.ReplyOff | ClientFlag.ReplySkip | ClientFlag.ReplySkipNext);
+    c.reply.ok();
+  } else if (argv.is(2, 'OFF')) {
+    c.flags |= ClientFlag.ReplyOff;
+  } else if (argv.is(2, 'SKIP')) {
+    if ((c.flags & ClientFlag.ReplyOff) === 0) c.flags |= ClientFlag.ReplySkipNext;
+  } else {
+    c.reply.error(SYNTAX);
+  }
+}
+
+/** CLIENT PAUSE timeout [WRITE|ALL]: the timeout in milliseconds (getTimeoutFromObjectOrReply). */
+function clientPause(c: Client, argv: Argv): void {
+  if (argv.count > 4) {
+    c.reply.error(`ERR unknown subcommand or wrong number of arguments for '${cString(argv.str(1), 128)}'. Try CLIENT HELP.`);
+    return;
+  }
+  let mode = PauseMode.All;
+  if (argv.count === 4) {
+    if (argv.is(3, 'WRITE')) mode = PauseMode.Write;
+    else if (!argv.is(3, 'ALL')) {
+      c.reply.error('ERR CLIENT PAUSE mode must be WRITE or ALL');
+      return;
+    }
+  }
+  const ms = argInt64(argv, 2);
+  if (ms === null) {
+    c.reply.error('ERR timeout is not an integer or out of range');
+    return;
+  }
+  if (ms < 0) {
+    c.reply.error(TIMEOUT_NEGATIVE);
+    return;
+  }
+  const now = c.engine.store.now();
+  if (BigInt(ms) > LLONG_MAX - BigInt(now)) {
+    c.reply.error(TIMEOUT_OUT_OF_RANGE);
+    return;
+  }
+  // A zero timeout is an end already passed: nothing pauses.
+  c.engine.pause.pause(ms === 0 ? 0 : now + Number(ms), mode);
+  c.reply.ok();
+}
+
+function clientUnpause(c: Client): void {
+  c.engine.pause.unpause();
+  c.reply.ok();
+}
+
+/**
  * CLIENT UNBLOCK id [TIMEOUT|ERROR]: end another client's blocking command with its timeout
  * reply or an -UNBLOCKED error. 1 if that client was blocked, else 0.
  */
@@ -380,7 +438,7 @@ function clientHelp(c: Client): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The family's table (PAUSE, UNPAUSE, REPLY, TRACKING, CACHING come with their issues)
+// The family's table (TRACKING and its kin are in client-tracking.ts)
 // ---------------------------------------------------------------------------------------------
 
 export const clientCommands: CommandEntry[] = [
@@ -394,5 +452,8 @@ export const clientCommands: CommandEntry[] = [
   { name: 'client|no-evict', handler: clientNoEvict },
   { name: 'client|no-touch', handler: clientNoTouch },
   { name: 'client|unblock', handler: clientUnblock },
+  { name: 'client|reply', handler: clientReply },
+  { name: 'client|pause', handler: clientPause },
+  { name: 'client|unpause', handler: clientUnpause },
   { name: 'client|help', handler: clientHelp },
 ];

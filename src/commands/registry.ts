@@ -9,11 +9,17 @@
 
 import type { Argv } from '../protocol/argv.js';
 import { commandMeta } from './meta/index.js';
-import { FLAG_BITS, type Command, type CommandEntry } from './types.js';
+import { CommandBit, FLAG_BITS, type Command, type CommandEntry } from './types.js';
 
 function bucketOf(length: number, firstLower: number): number {
   return length * 32 + (firstLower & 31);
 }
+
+/**
+ * Commands Redis flags may-replicate without showing it in COMMAND (the flag is hidden on
+ * purpose there): they are held by CLIENT PAUSE WRITE like writes.
+ */
+const MAY_REPLICATE = new Set(['eval', 'evalsha', 'fcall', 'pfcount', 'publish', 'spublish']);
 
 export class CommandRegistry {
   private readonly top = new Map<string, Command>();
@@ -45,6 +51,7 @@ export class CommandRegistry {
     if (!meta) throw new Error(`no metadata for command '${fullname}'`);
     let bits = 0;
     for (const f of meta.flags) bits |= FLAG_BITS[f] ?? 0;
+    if (MAY_REPLICATE.has(meta.name)) bits |= CommandBit.MayReplicate;
     const cmd: Command = {
       name: fullname,
       arity: meta.arity,

@@ -10,7 +10,6 @@
 
 import { changeReplicationId, infoText } from '../monitoring/info.js';
 import type { Argv } from '../protocol/argv.js';
-import type { Client } from '../server/client.js';
 import { ConfigError } from '../server/config.js';
 import type { Database } from '../store/database.js';
 import { EntryFlag, LRU_MASK, ValueType } from '../store/entries.js';
@@ -42,7 +41,7 @@ export function subcommandSyntaxError(c: Client, argv: Argv): void {
   c.reply.error(`ERR unknown subcommand or wrong number of arguments for '${cString(argv.str(1), 128)}'. Try ${argv.str(0).toUpperCase()} HELP.`);
 }
 
-import { isLocalClient } from '../server/client.js';
+import { ClientFlag, isLocalClient, type Client } from '../server/client.js';
 
 
 // ---------------------------------------------------------------------------------------------
@@ -523,6 +522,17 @@ function shutdown(c: Client, argv: Argv): void {
   hook(false);
 }
 
+/** MONITOR: from now on, every command the server runs (server/monitor.ts). */
+function monitor(c: Client): void {
+  // A client that expects one reply per command cannot take a stream of them.
+  if ((c.flags & ClientFlag.DenyBlocking) !== 0) {
+    c.reply.error("ERR MONITOR isn't allowed for DENY BLOCKING client");
+    return;
+  }
+  // Already monitoring: no reply at all, as in Redis.
+  if (c.engine.monitors.add(c)) c.reply.ok();
+}
+
 // ---------------------------------------------------------------------------------------------
 // The family's table
 // ---------------------------------------------------------------------------------------------
@@ -536,4 +546,5 @@ export const serverCommands: CommandEntry[] = [
   { name: 'config|help', handler: configHelp },
   { name: 'debug', handler: debug },
   { name: 'shutdown', handler: shutdown },
+  { name: 'monitor', handler: monitor },
 ];

@@ -66,6 +66,7 @@ function exec(c: Client): void {
       c.lastCommand = cmd.name;
       engine.invoke(c, cmd, argv);
       engine.countCall(c, cmd, errorsBefore);
+      if (engine.monitors.clients.size !== 0) engine.monitors.feed(c, cmd, argv);
     }
   } finally {
     engine.executionNesting--;

@@ -97,7 +97,7 @@ export class Session {
       return new Promise((resolve, reject) => this.queued.push({ argv, resolve, reject }));
     }
     this.execute(argv);
-    if (this.client.blocked !== null) {
+    if (this.client.waiting) {
       return new Promise((resolve, reject) => (this.blockedOn = { argv: null, resolve, reject }));
     }
     try {
@@ -143,7 +143,7 @@ export class Session {
       const next = this.queued.shift();
       if (next === undefined || next.argv === null) break;
       this.execute(next.argv);
-      if (this.client.blocked !== null) {
+      if (this.client.waiting) {
         this.blockedOn = next;
         break;
       }
@@ -246,6 +246,7 @@ export class Cachica extends Session {
   /** Stop background timers; the data stays readable. */
   override close(): void {
     this.engine.stopCron();
+    this.engine.pause.stop();
     super.close();
   }
 }

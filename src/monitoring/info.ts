@@ -245,7 +245,7 @@ function clientsSection(engine: Engine): Lines {
     `maxclients:${engine.config.get('maxclients')}`,
     `client_recent_max_input_buffer:${maxInput}`,
     `client_recent_max_output_buffer:${maxOutput}`,
-    `blocked_clients:${engine.blocking.blockedClients}`,
+    `blocked_clients:${engine.blocking.blockedClients + engine.pause.waiting}`,
     `tracking_clients:${engine.tracking.clients}`,
     `clients_in_timeout_table:${engine.blocking.clientsWithDeadline}`,
     `total_blocking_keys:${engine.blocking.totalBlockingKeys}`,

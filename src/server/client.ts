@@ -125,6 +125,11 @@ export class Client {
     this.authenticated = engine.config.get('requirepass') === '';
   }
 
+  /** Waiting in a blocking command or for a client pause to end: its input waits too. */
+  get waiting(): boolean {
+    return this.blocked !== null || (this.flags & ClientFlag.Postponed) !== 0;
+  }
+
   get protocol(): 2 | 3 {
     return this.reply.protocol;
   }

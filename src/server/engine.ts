@@ -23,6 +23,8 @@ import { Logger } from './logger.js';
 import { OutputLimits } from './output-limits.js';
 import { PubSub } from './pubsub.js';
 import { Stats } from './stats.js';
+import { ClientPause } from './client-pause.js';
+import { Monitors } from './monitor.js';
 import { Tracking } from './tracking.js';
 import { ReplyWriter } from '../protocol/reply-writer.js';
 
@@ -81,6 +83,8 @@ export class Engine {
   readonly pubsub: PubSub;
   readonly outputLimits: OutputLimits;
   readonly tracking: Tracking;
+  readonly monitors: Monitors;
+  readonly pause: ClientPause;
   /**
    * The client whose command runs now (Redis's server.current_client): NOLOOP compares with it,
    * and pushes for it wait until its reply is written.
@@ -116,6 +120,8 @@ export class Engine {
     events.tracking = tracking;
     this.clientCloseHooks.push((c) => tracking.disable(c));
     this.clientResetHooks.push((c) => tracking.disable(c));
+    this.monitors = new Monitors(this);
+    this.pause = new ClientPause(this);
     this.outputLimits = new OutputLimits(config, this.log);
     this.pubsub = new PubSub(this);
     const pubsub = this.pubsub;
@@ -212,7 +218,7 @@ export class Engine {
    */
   afterCommand(client: Client, cmd: Command | null, mark: number): void {
     const flags = client.flags;
-    const done = client.blocked === null;
+    const done = !client.waiting;
     if (done && (flags & (ClientFlag.ReplyOff | ClientFlag.ReplySkip)) !== 0 && (cmd === null || !PUSH_AS_REPLY.has(cmd.name))) {
       client.reply.pos = Math.min(client.reply.pos, mark);
     }
@@ -293,6 +299,10 @@ export class Engine {
       this.reject(client, cmd, unknownSubcommand(argv.str(1), cmd.name));
       return cmd;
     }
+    if (this.pause.active && this.pause.holds(client, cmd)) {
+      this.pause.postpone(client, argv);
+      return cmd;
+    }
     if ((client.flags & ClientFlag.Multi) !== 0 && !RUN_INSIDE_MULTI.has(cmd.name)) {
       // queueMultiCommand: nothing is kept once the transaction is doomed.
       if ((client.flags & (ClientFlag.DirtyCas | ClientFlag.DirtyExec)) === 0) client.multi!.push({ cmd, argv: argv.clone() });
@@ -307,6 +317,7 @@ export class Engine {
     } else {
       this.countCall(client, cmd, errorsBefore);
     }
+    if (this.monitors.clients.size !== 0) this.monitors.feed(client, cmd, argv);
     return cmd;
   }
 
@@ -431,7 +442,7 @@ export class Engine {
     if (timeout <= 0) return;
     for (const client of this.clients.values()) {
       // A client waiting in a blocking command is not idle (Redis: "No timeout for BLPOP").
-      if (client.socket !== null && client.blocked === null && now - client.lastInteraction > timeout * 1000) {
+      if (client.socket !== null && !client.waiting && now - client.lastInteraction > timeout * 1000) {
         client.socket.destroy();
       }
     }

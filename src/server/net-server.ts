@@ -223,7 +223,7 @@ export class NetServer {
     const { engine } = this;
     const parser = client.parser;
     const argv = client.argv;
-    while ((client.flags & (ClientFlag.CloseAfterReply | ClientFlag.CloseAsap)) === 0 && client.blocked === null) {
+    while ((client.flags & (ClientFlag.CloseAfterReply | ClientFlag.CloseAsap)) === 0 && !client.waiting) {
       const r = parser.next(argv);
       if (r === ParseResult.Incomplete) break;
       if (r === ParseResult.Error) {
