@@ -113,6 +113,8 @@ export class Client {
   readonly watched: WatchedKey[] = [];
   /** Channels and patterns it subscribes to (pubsub.ts), or null for none. */
   subscriptions: Subscriptions | null = null;
+  /** When its output went over the soft limit (obuf_soft_limit_reached_time), in ms; 0 if not over. */
+  softLimitSince = 0;
   /** CLIENT TRACKING REDIRECT: the id invalidations go to, or 0. */
   trackingRedirect = 0;
   /** CLIENT TRACKING BCAST PREFIX: its prefixes in byte order, or null. */

@@ -41,7 +41,8 @@ export class NetServer {
   /** client-query-buffer-limit, kept parsed: it is checked on every read. */
   private queryBufferLimit: number;
   /** Clients with replies to write at the end of this turn (flushLater). */
-  private readonly pendingWrites: Client[] = [];
+  private pendingWrites: Client[] = [];
+  private spareWrites: Client[] = [];
   private flushScheduled = false;
 
   constructor(readonly engine: Engine) {
@@ -258,15 +259,23 @@ export class NetServer {
     }
   }
 
+  /**
+   * Newest first, as Redis links clients at the head of clients_pending_write: a client that
+   * sent a command is queued after those its command sent messages to (PUBLISH's subscribers),
+   * and answering it first lets it send its next command while the messages go out.
+   */
   private readonly flushPending = (): void => {
     this.flushScheduled = false;
+    // Clients queued while these are written go in the next batch.
     const pending = this.pendingWrites;
-    for (let i = 0; i < pending.length; i++) {
+    this.pendingWrites = this.spareWrites;
+    for (let i = pending.length - 1; i >= 0; i--) {
       const client = pending[i];
       client.flags &= ~ClientFlag.PendingWrite;
       this.flush(client);
     }
     pending.length = 0;
+    this.spareWrites = pending;
   };
 
   /** Write everything the client's commands produced, in one socket write. */

@@ -23,8 +23,6 @@ const NONE: ClassLimits = { hard: 0, soft: 0, softSeconds: 0 };
 export class OutputLimits {
   private normal = NONE;
   private pubsub = NONE;
-  /** When each client went over its soft limit (obuf_soft_limit_reached_time), in ms. */
-  private readonly softSince = new WeakMap<Client, number>();
 
   constructor(config: Config, private readonly log: Logger) {
     const apply = (value: string): void => {
@@ -51,15 +49,14 @@ export class OutputLimits {
     if (limits.hard !== 0 && used >= limits.hard) return this.close(c);
     if (limits.soft !== 0 && used >= limits.soft) {
       const now = Date.now();
-      const since = this.softSince.get(c);
-      if (since === undefined) {
-        this.softSince.set(c, now);
+      if (c.softLimitSince === 0) {
+        c.softLimitSince = now;
         return false;
       }
-      if (now - since > limits.softSeconds * 1000) return this.close(c);
+      if (now - c.softLimitSince > limits.softSeconds * 1000) return this.close(c);
       return false;
     }
-    this.softSince.delete(c);
+    c.softLimitSince = 0;
     return false;
   }
 

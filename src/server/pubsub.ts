@@ -231,9 +231,12 @@ export class PubSub {
       return 1;
     }
     const frames: (Buffer | null)[] = [null, null];
+    const engine = this.engine;
+    // Only the publisher itself (subscribed, in RESP3) may need its message held back.
+    const current = engine.current;
     for (const c of clients) {
       const frame = (frames[c.protocol - 2] ??= messageFrame(c.protocol, parts, message, ms, me));
-      this.engine.pushWriter(c).rawBytes(frame, 0, frame.length);
+      (c === current ? engine.pushWriter(c) : c.reply).rawBytes(frame, 0, frame.length);
       this.delivered(c);
     }
     return clients.size;
