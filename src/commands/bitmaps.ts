@@ -5,7 +5,7 @@
  * A bitmap is an ordinary string value: bit 0 is the most significant bit of the first byte.
  * Reads look at the value's bytes where they lie in the slab heap; writes grow the value with
  * zeros (db.resizeString, sdsgrowzero) and change bytes in place, so GET, APPEND and SETRANGE
- * see the same bytes. Counting runs over 32-bit words with a SWAR popcount.
+ * see the same bytes. Counting is types/popcount.ts.
  */
 
 import type { Argv } from '../protocol/argv.js';
@@ -16,6 +16,7 @@ import { EntryFlag, ValueType } from '../store/entries.js';
 import { argInt64, INT64_MAX, parseInt64 } from './args.js';
 import { NOT_INTEGER, SYNTAX, WRONGTYPE } from './errors.js';
 import { lookupString } from './strings.js';
+import { BYTE_BITS, popcount } from '../types/popcount.js';
 import type { CommandEntry } from './types.js';
 
 const BIT_OFFSET_ERROR = 'ERR bit offset is not an integer or out of range';
@@ -126,31 +127,6 @@ function getbit(c: Client, argv: Argv): void {
 // ---------------------------------------------------------------------------------------------
 // Counting and searching
 // ---------------------------------------------------------------------------------------------
-
-/** Set bits in b[start, end). */
-export function popcount(b: Uint8Array, start: number, end: number): number {
-  let count = 0;
-  let i = start;
-  // Byte by byte up to a 4-byte boundary of the underlying memory, then whole words.
-  const base = b.byteOffset;
-  while (i < end && ((base + i) & 3) !== 0) count += BYTE_BITS[b[i++]];
-  const words = (end - i) >> 2;
-  if (words > 0) {
-    const w = new Int32Array(b.buffer, base + i, words);
-    for (let k = 0; k < words; k++) {
-      let v = w[k];
-      v = v - ((v >>> 1) & 0x55555555);
-      v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-      count += (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
-    }
-    i += words << 2;
-  }
-  while (i < end) count += BYTE_BITS[b[i++]];
-  return count;
-}
-
-const BYTE_BITS = new Uint8Array(256);
-for (let i = 1; i < 256; i++) BYTE_BITS[i] = (i & 1) + BYTE_BITS[i >> 1];
 
 /** A start/end pair as Redis's getLongLongFromObjectOrReply reads them: numbers, clamped beyond 2^53. */
 function rangeArg(argv: Argv, i: number): number | null {
