@@ -69,6 +69,7 @@ export const LPOS_MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative";
 export const TIMEOUT_NOT_FLOAT = 'ERR timeout is not a float or out of range';
 export const TIMEOUT_OUT_OF_RANGE = 'ERR timeout is out of range';
 export const TIMEOUT_NEGATIVE = 'ERR timeout is negative';
+export const TIMEOUT_NOT_INTEGER = 'ERR timeout is not an integer or out of range';
 export const UNBLOCKED_BY_CLIENT = 'UNBLOCKED client unblocked via CLIENT UNBLOCK';
 export const UNBLOCK_REASON = 'ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR';
 

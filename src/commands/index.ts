@@ -14,6 +14,7 @@ import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
 import { sortCommands } from './sort.js';
+import { streamCommands } from './streams.js';
 import { stringCommands } from './strings.js';
 import { transactionCommands } from './transactions.js';
 import { zsetCommands } from './zsets.js';
@@ -35,4 +36,5 @@ export const ALL_FAMILIES: readonly (readonly CommandEntry[])[] = [
   transactionCommands,
   bitmapCommands,
   pubsubCommands,
+  streamCommands,
 ];

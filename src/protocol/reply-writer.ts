@@ -211,6 +211,23 @@ export class ReplyWriter {
     else this.raw('*-1\r\n');
   }
 
+  /**
+   * Mark where an aggregate's header goes when its length is known only after its elements are
+   * written (Redis's addReplyDeferredLen); setDeferredLen() inserts it there.
+   */
+  deferLen(): number {
+    return this.pos;
+  }
+
+  /** Insert the header of an array (`map`: a map of n pairs) at `at`, from deferLen(). */
+  setDeferredLen(at: number, n: number, map = false): void {
+    const header = map && this.protocol === 3 ? `%${n}\r\n` : `*${map ? n * 2 : n}\r\n`;
+    this.ensure(header.length);
+    this.buf.copyWithin(at + header.length, at, this.pos);
+    this.buf.latin1Write(header, at, header.length);
+    this.pos += header.length;
+  }
+
   arrayLen(n: number): void {
     this.prefixedInt(42, n); // '*'
   }

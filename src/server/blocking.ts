@@ -35,7 +35,8 @@
  * gets the timeout reply from block() at once: canBlock() says which.
  */
 
-import { TIMEOUT_NEGATIVE, TIMEOUT_NOT_FLOAT, TIMEOUT_OUT_OF_RANGE, UNBLOCKED_BY_CLIENT } from '../commands/errors.js';
+import { argInt64 } from '../commands/args.js';
+import { TIMEOUT_NEGATIVE, TIMEOUT_NOT_FLOAT, TIMEOUT_NOT_INTEGER, TIMEOUT_OUT_OF_RANGE, UNBLOCKED_BY_CLIENT } from '../commands/errors.js';
 import type { Command } from '../commands/types.js';
 import type { Argv } from '../protocol/argv.js';
 import { Lookup, type Database, type KeyspaceWatcher } from '../store/database.js';
@@ -117,6 +118,29 @@ export function parseBlockTimeout(c: Client, argv: Argv, i: number): number | nu
   return now + Number(ticks);
 }
 
+/**
+ * getTimeoutFromObjectOrReply in milliseconds (XREAD/XREADGROUP BLOCK): an integer number of
+ * ms, turned into a deadline (0 = forever). Null after replying the error.
+ */
+export function parseBlockTimeoutMs(c: Client, argv: Argv, i: number): number | null {
+  const v = argInt64(argv, i);
+  if (v === null) {
+    c.reply.error(TIMEOUT_NOT_INTEGER);
+    return null;
+  }
+  if (v < 0) {
+    c.reply.error(TIMEOUT_NEGATIVE);
+    return null;
+  }
+  if (v === 0) return 0;
+  const now = c.engine.store.now();
+  if (BigInt(v) > LLONG_MAX - BigInt(now)) {
+    c.reply.error(TIMEOUT_OUT_OF_RANGE);
+    return null;
+  }
+  return now + Number(v);
+}
+
 /** A client's place in the queue of one key. */
 interface WaitNode {
   client: Client;
@@ -149,6 +173,16 @@ export interface BlockedState {
   timeoutReply: ((c: Client) => void) | null;
   /** Set when the command, run again, blocked again. */
   reblocked: boolean;
+  /** XREADGROUP: woken when its key is deleted or changes type too (it then replies an error). */
+  unblockOnNoKey: boolean;
+  /** Arguments to replace in the kept command (XREAD's `$` becomes the ID it stood for). */
+  rewrites: readonly [number, string][] | null;
+}
+
+/** What a blocking command may ask of block() beyond the keys and the deadline. */
+export interface BlockOptions {
+  unblockOnNoKey?: boolean;
+  rewrites?: readonly [number, string][];
 }
 
 /** Block kinds by value type (0: no client blocks on such a value). */
@@ -226,7 +260,7 @@ export class BlockingManager implements KeyspaceWatcher {
    * command replies when its time is up (default: a null array). A client that may not block
    * gets that reply now instead.
    */
-  block(c: Client, keys: readonly string[], deadline: number, kind: BlockKind, timeoutReply?: (c: Client) => void): void {
+  block(c: Client, keys: readonly string[], deadline: number, kind: BlockKind, timeoutReply?: (c: Client) => void, options?: BlockOptions): void {
     if (this.reprocessing === c && c.blocked !== null) {
       // Run again and still not served: it keeps its places and its deadline.
       c.blocked.reblocked = true;
@@ -246,6 +280,8 @@ export class BlockingManager implements KeyspaceWatcher {
       argv: null,
       timeoutReply: timeoutReply ?? null,
       reblocked: false,
+      unblockOnNoKey: options?.unblockOnNoKey ?? false,
+      rewrites: options?.rewrites ?? null,
     };
     const queues = this.queues[c.db.id];
     for (const key of keys) {
@@ -278,7 +314,15 @@ export class BlockingManager implements KeyspaceWatcher {
     const state = c.blocked;
     if (state === null) return;
     state.cmd = cmd;
-    state.argv = argv.clone();
+    const kept = argv.clone();
+    if (state.rewrites !== null) {
+      for (const [i, text] of state.rewrites) kept.bufs[i] = Buffer.from(text, 'latin1');
+      for (const [i, text] of state.rewrites) {
+        kept.starts[i] = 0;
+        kept.ends[i] = text.length;
+      }
+    }
+    state.argv = kept;
   }
 
   /** Key `key` (latin1) of `db` may now serve waiting clients: queue it for handleReadyKeys(). */
@@ -302,6 +346,12 @@ export class BlockingManager implements KeyspaceWatcher {
     if (this.blockedClients === 0) return;
     const kind = kindOfType(db.type(id));
     if (kind === 0 || this.blockedByKind[kind] === 0) return;
+    this.signalKeyAsReady(db, db.keyString(id));
+  }
+
+  /** A stream is deleted or overwritten: XREADGROUP waiters on it must hear of it. */
+  streamRemoved(db: Database, id: number): void {
+    if (this.blockedByKind[BlockKind.Stream] === 0) return;
     this.signalKeyAsReady(db, db.keyString(id));
   }
 
@@ -349,13 +399,10 @@ export class BlockingManager implements KeyspaceWatcher {
       const next = node.next;
       const receiver = node.client;
       const id = this.lookup(db, key);
-      // Gone (an earlier waiter took the last element): nobody here can be served. (Redis 7.2
-      // would still wake XREADGROUP waiters here, which wait "on no key"; streams come later.)
-      if (id === 0) return;
       const state = receiver.blocked;
-      if (state !== null && state.kind === kindOfType(db.type(id)) && (receiver.flags & ClientFlag.CloseAsap) === 0) {
-        this.reprocess(receiver, state);
-      }
+      // A key gone or of another type serves nobody, but wakes XREADGROUP (its group is gone).
+      const serves = state !== null && ((id !== 0 && state.kind === kindOfType(db.type(id))) || state.unblockOnNoKey);
+      if (serves && (receiver.flags & ClientFlag.CloseAsap) === 0) this.reprocess(receiver, state);
       node = next;
     }
   }

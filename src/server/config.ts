@@ -127,6 +127,8 @@ export const PARAMS: readonly ParamSpec[] = [
   { name: 'hash-max-listpack-value', alias: 'hash-max-ziplist-value', type: 'memory', default: '64', min: 0, max: LONG_MAX, unsigned: true },
   { name: 'zset-max-listpack-entries', alias: 'zset-max-ziplist-entries', type: 'int', default: '128', min: 0, max: LONG_MAX, unsigned: true },
   { name: 'zset-max-listpack-value', alias: 'zset-max-ziplist-value', type: 'memory', default: '64', min: 0, max: LONG_MAX, unsigned: true },
+  { name: 'stream-node-max-bytes', type: 'memory', default: '4096', min: 0, max: LONG_MAX, unsigned: true },
+  { name: 'stream-node-max-entries', type: 'int', default: '100', min: 0, max: LONG_MAX },
   { name: 'dbfilename', type: 'string', default: 'dump.rdb', protected: true, parse: parseDbFilename },
 ];
 

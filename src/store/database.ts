@@ -58,6 +58,8 @@ const WARM_HASHES = new Int32Array(WARM_MAX);
 export interface KeyspaceWatcher {
   keyAdded(db: Database, id: number): void;
   contentsSwapped(db: Database, other: Database): void;
+  /** A stream value is going away (deleted, expired or overwritten): Redis's signalDeletedKeyAsReady. */
+  streamRemoved?(db: Database, id: number): void;
 }
 
 /** Copy src[start, end) to dst at `at`; short runs in a loop, as the Heap does. */
@@ -614,6 +616,7 @@ export class Database {
     const c = this.store.entries.chunk(id);
     const o = base(id);
     const meta = c[o + META];
+    if (meta >>> 28 === ValueType.Stream) for (const w of this.watchers) w.streamRemoved?.(this, id);
     if (valueInHeap(meta)) {
       this.store.heap.free(c[o + VALUE], c[o + VALUE_CAP]);
     } else if (meta >>> 28 !== ValueType.None) {

@@ -98,7 +98,7 @@ function entrySize(b: Uint8Array, p: number): number {
 }
 
 /** Bytes lpEncodeBacklen uses for an entry of `size` bytes. */
-function backlenSize(size: number): number {
+export function backlenSize(size: number): number {
   if (size <= 127) return 1;
   if (size < 16383) return 2;
   if (size < 2097151) return 3;
@@ -106,7 +106,7 @@ function backlenSize(size: number): number {
   return 5;
 }
 
-function writeBacklen(b: Uint8Array, at: number, size: number): number {
+export function writeBacklen(b: Uint8Array, at: number, size: number): number {
   const n = backlenSize(size);
   if (n === 1) {
     b[at] = size;
@@ -134,7 +134,7 @@ export function lpNext(b: Uint8Array, p: number): number {
 }
 
 /** Offset just past entry `p` (its next entry or the terminator). */
-function lpSkip(b: Uint8Array, p: number): number {
+export function lpSkip(b: Uint8Array, p: number): number {
   const size = entrySize(b, p);
   return p + size + backlenSize(size);
 }
@@ -324,7 +324,7 @@ function ensureScratch(n: number): Buffer {
 }
 
 /** Size of the encoding + data of an integer entry holding `v`. */
-function intEncodedSize(v: number | bigint): number {
+export function intEncodedSize(v: number | bigint): number {
   if (v >= 0 && v <= 127) return 1;
   if (v >= -4096 && v <= 4095) return 2;
   if (v >= -32768 && v <= 32767) return 3;
@@ -333,13 +333,13 @@ function intEncodedSize(v: number | bigint): number {
   return 9;
 }
 
-function stringEncodedSize(len: number): number {
+export function stringEncodedSize(len: number): number {
   if (len < 64) return 1 + len;
   if (len < 4096) return 2 + len;
   return 5 + len;
 }
 
-function writeInt(out: Uint8Array, at: number, v: number | bigint): number {
+export function writeInt(out: Uint8Array, at: number, v: number | bigint): number {
   const size = intEncodedSize(v);
   const n = Number(v);
   switch (size) {
@@ -377,7 +377,7 @@ function writeInt(out: Uint8Array, at: number, v: number | bigint): number {
   return at + size;
 }
 
-function writeStringEntry(out: Uint8Array, at: number, s: Uint8Array, ss: number, se: number): number {
+export function writeStringEntry(out: Uint8Array, at: number, s: Uint8Array, ss: number, se: number): number {
   const len = se - ss;
   if (len < 64) out[at++] = 0x80 | len;
   else if (len < 4096) {
@@ -393,12 +393,12 @@ function writeStringEntry(out: Uint8Array, at: number, s: Uint8Array, ss: number
 }
 
 /** Total size (with backlen) of the entry for s[ss, se), and how it is stored. */
-function encodedEntrySize(s: Uint8Array, ss: number, se: number, asInt: number | bigint | null): number {
+export function encodedEntrySize(s: Uint8Array, ss: number, se: number, asInt: number | bigint | null): number {
   const size = asInt !== null ? intEncodedSize(asInt) : stringEncodedSize(se - ss);
   return size + backlenSize(size);
 }
 
-function writeEntry(out: Uint8Array, at: number, s: Uint8Array, ss: number, se: number, asInt: number | bigint | null): number {
+export function writeEntry(out: Uint8Array, at: number, s: Uint8Array, ss: number, se: number, asInt: number | bigint | null): number {
   const end = asInt !== null ? writeInt(out, at, asInt) : writeStringEntry(out, at, s, ss, se);
   return writeBacklen(out, end, end - at);
 }
