@@ -325,7 +325,8 @@ function xadd(c: Client, argv: Argv): void {
   events.changedArg(db, argv, 1, Notify.Stream, 'xadd');
   c.engine.dirty++;
   if (args.strategy !== TrimStrategy.None && s.trim(args) > 0) events.notifyArg(Notify.Stream, 'xtrim', db, argv, 1);
-  c.engine.blocking.signalKeyAsReady(db, argv.str(1));
+  const blocking = c.engine.blocking;
+  if (blocking.blockedClients > 0) blocking.signalKeyAsReady(db, argv.str(1));
 }
 
 /** The ID XADD gives its entry (streamAppendItem's first half); null on overflow. */

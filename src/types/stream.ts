@@ -64,7 +64,8 @@ export class StreamNode {
     return copy;
   }
 
-  private syncHeader(): void {
+  /** Write the total size and element count into the header (after a run of appends). */
+  syncHeader(): void {
     const b = this.buf;
     const n = this.bytes;
     b[0] = n & 0xff;
@@ -83,7 +84,7 @@ export class StreamNode {
     this.buf = grown;
   }
 
-  /** lpAppendInteger. */
+  /** lpAppendInteger (the header is written by syncHeader() once the entry is complete). */
   appendInt(v: number | bigint): void {
     const size = intEncodedSize(v);
     const total = size + backlenSize(size);
@@ -93,7 +94,6 @@ export class StreamNode {
     this.bytes += total;
     this.buf[this.bytes - 1] = EOF;
     this.elements++;
-    this.syncHeader();
   }
 
   /** lpAppend: a string that reads as an integer is stored as one, as listpack.c does. */
@@ -106,7 +106,6 @@ export class StreamNode {
     this.bytes += total;
     this.buf[this.bytes - 1] = EOF;
     this.elements++;
-    this.syncHeader();
   }
 
   /** lpReplaceInteger on one of the two master counters (0: live, 1: deleted). */
@@ -393,6 +392,7 @@ export class Stream {
       node.appendBytes(bufs[f + 1], starts[f + 1], ends[f + 1]);
     }
     node.appendInt(same ? numFields + 3 : numFields * 2 + 4);
+    node.syncHeader();
     this.length++;
     this.entriesAdded++;
     this.lastId = id;

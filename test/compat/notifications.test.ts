@@ -154,6 +154,41 @@ const scenarios: Scenario[] = [
     ]),
     cleanup,
   },
+  {
+    // Consumers are created explicitly first: 7.2 creates them (and announces
+    // xgroup-createconsumer) in XREADGROUP/XCLAIM even when nothing is served, 7.0 does not.
+    name: 'streams: every write of the stream family, and the del of a trimmed-out key',
+    steps: watching('KEA', [
+      ['XADD', 's', '1-0', 'f', 'v'],
+      ['XADD', 's', 'MAXLEN', '1', '2-0', 'f', 'v'],
+      ['XADD', 's', '1-0', 'f', 'v'],
+      ['XADD', 'none', 'NOMKSTREAM', '1-0', 'f', 'v'],
+      ['XTRIM', 's', 'MAXLEN', '5'],
+      ['XTRIM', 's', 'MINID', '3'],
+      ['XADD', 's', '3-0', 'f', 'v'],
+      ['XDEL', 's', '9-0'],
+      ['XDEL', 's', '3-0'],
+      ['XSETID', 's', '10-0'],
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      ['XGROUP', 'CREATE', 'fresh', 'g', '$', 'MKSTREAM'],
+      ['XGROUP', 'CREATECONSUMER', 's', 'g', 'alice'],
+      ['XGROUP', 'CREATECONSUMER', 's', 'g', 'alice'],
+      ['XGROUP', 'CREATECONSUMER', 's', 'g', 'bob'],
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '>'],
+      ['XACK', 's', 'g', '2-0'],
+      ['XADD', 's', '11-0', 'f', 'v'],
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '>'],
+      ['XCLAIM', 's', 'g', 'bob', '0', '11-0', 'JUSTID'],
+      ['XAUTOCLAIM', 's', 'g', 'alice', '0', '0', 'JUSTID'],
+      ['XGROUP', 'SETID', 's', 'g', '0'],
+      ['XGROUP', 'DELCONSUMER', 's', 'g', 'bob'],
+      ['XGROUP', 'DESTROY', 's', 'g'],
+      ['XTRIM', 's', 'MAXLEN', '0'],
+      ['DEL', 's', 'fresh'],
+      drain('sub'),
+    ]),
+    cleanup,
+  },
 ];
 
 /** A few set writes of their own (sets.test.ts keeps its full table to itself). */
