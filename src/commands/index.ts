@@ -8,6 +8,7 @@ import { trackingCommands } from './client-tracking.js';
 import { commandCommands } from './command.js';
 import { connectionCommands } from './connection.js';
 import { hashCommands } from './hashes.js';
+import { hyperloglogCommands } from './hyperloglog.js';
 import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
 import { pubsubCommands } from './pubsub.js';
@@ -37,4 +38,5 @@ export const ALL_FAMILIES: readonly (readonly CommandEntry[])[] = [
   bitmapCommands,
   pubsubCommands,
   streamCommands,
+  hyperloglogCommands,
 ];

@@ -15,7 +15,7 @@ import { resolve as resolvePath } from 'node:path';
 import { parseInt64 } from '../commands/args.js';
 import { splitInlineArgs } from '../protocol/inline.js';
 import { globMatchString } from '../store/glob.js';
-import { formatNotifyClasses, parseNotifyClasses } from './keyspace-events.js';
+import { Notify, formatNotifyClasses, parseNotifyClasses } from './keyspace-events.js';
 
 /**
  * - bool: yes/no. int: an integer (Redis's string2ll). memory: bytes with an optional unit
@@ -50,6 +50,8 @@ export interface ParamSpec {
   parse?: (value: string, current: string) => string;
   /** A default computed when the Config is made (dir: the working directory). */
   initial?: () => string;
+  /** How CONFIG GET shows the value, where Redis's display loses something the value keeps. */
+  display?: (value: string) => string;
 }
 
 const INT_MAX = 2147483647;
@@ -102,7 +104,7 @@ export const PARAMS: readonly ParamSpec[] = [
   { name: 'lfu-decay-time', type: 'int', default: '1', min: 0, max: INT_MAX },
   { name: 'lazyfree-lazy-user-del', type: 'bool', default: 'no' },
   { name: 'lazyfree-lazy-user-flush', type: 'bool', default: 'no' },
-  { name: 'notify-keyspace-events', type: 'string', default: '', parse: parseNotifyConfig },
+  { name: 'notify-keyspace-events', type: 'string', default: '', parse: parseNotifyConfig, display: displayNotifyConfig },
   {
     name: 'client-output-buffer-limit',
     type: 'words',
@@ -127,6 +129,7 @@ export const PARAMS: readonly ParamSpec[] = [
   { name: 'hash-max-listpack-value', alias: 'hash-max-ziplist-value', type: 'memory', default: '64', min: 0, max: LONG_MAX, unsigned: true },
   { name: 'zset-max-listpack-entries', alias: 'zset-max-ziplist-entries', type: 'int', default: '128', min: 0, max: LONG_MAX, unsigned: true },
   { name: 'zset-max-listpack-value', alias: 'zset-max-ziplist-value', type: 'memory', default: '64', min: 0, max: LONG_MAX, unsigned: true },
+  { name: 'hll-sparse-max-bytes', type: 'memory', default: '3000', min: 0, max: LONG_MAX, unsigned: true },
   { name: 'stream-node-max-bytes', type: 'memory', default: '4096', min: 0, max: LONG_MAX, unsigned: true },
   { name: 'stream-node-max-entries', type: 'int', default: '100', min: 0, max: LONG_MAX },
   { name: 'dbfilename', type: 'string', default: 'dump.rdb', protected: true, parse: parseDbFilename },
@@ -216,11 +219,19 @@ export function pathBytes(value: string): Buffer {
   return Buffer.from(value, 'latin1');
 }
 
-/** notify-keyspace-events: kept in keyspaceEventsFlagsToString's canonical form. */
+/**
+ * notify-keyspace-events: kept in keyspaceEventsFlagsToString's form, plus 'n' when that form
+ * drops it ("A" hides "n" although "A" does not include it); CONFIG GET shows Redis's form.
+ */
 function parseNotifyConfig(value: string): string {
   const flags = parseNotifyClasses(value);
   if (flags === null) throw new ConfigError("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
-  return formatNotifyClasses(flags);
+  const shown = formatNotifyClasses(flags);
+  return (flags & Notify.New) !== 0 && !shown.includes('n') ? `${shown}n` : shown;
+}
+
+function displayNotifyConfig(value: string): string {
+  return formatNotifyClasses(parseNotifyClasses(value) ?? 0);
 }
 
 function parseDbFilename(value: string): string {
@@ -344,17 +355,22 @@ export class Config {
         const spec = this.specs.get(key);
         if (spec && !seen.has(key)) {
           seen.add(key);
-          out.push([pattern, this.values.get(spec.name) as string]);
+          out.push([pattern, this.shown(spec)]);
         }
         continue;
       }
       for (const [key, spec] of this.specs) {
         if (spec.hidden || seen.has(key) || !globMatchString(pattern, key, true)) continue;
         seen.add(key);
-        out.push([key, this.values.get(spec.name) as string]);
+        out.push([key, this.shown(spec)]);
       }
     }
     return out;
+  }
+
+  private shown(spec: ParamSpec): string {
+    const v = this.values.get(spec.name) as string;
+    return spec.display ? spec.display(v) : v;
   }
 
   /**

@@ -189,6 +189,23 @@ const scenarios: Scenario[] = [
     ]),
     cleanup,
   },
+  {
+    name: 'HyperLogLog: pfadd from PFADD and PFMERGE, nothing from PFCOUNT caching or PFDEBUG',
+    steps: watching('KEAn', [
+      ['PFADD', 'h', 'a', 'b'],
+      ['PFADD', 'h', 'a'],
+      ['PFADD', 'empty'],
+      ['PFCOUNT', 'h'],
+      ['PFCOUNT', 'h', 'empty'],
+      ['PFMERGE', 'u', 'h', 'empty'],
+      ['PFMERGE', 'u'],
+      ['PFDEBUG', 'TODENSE', 'u'],
+      ['PFDEBUG', 'GETREG', 'h'],
+      ['DEL', 'h', 'u', 'empty'],
+      drain('sub'),
+    ]),
+    cleanup,
+  },
 ];
 
 /** A few set writes of their own (sets.test.ts keeps its full table to itself). */

@@ -305,6 +305,7 @@ const SET_CASES: Record<string, string[]> = {
   'zset-max-listpack-entries': ['0', '1000', '-1', 'x', '128'],
   'zset-max-ziplist-entries': ['10', '128'],
   'zset-max-listpack-value': ['0', '1000', '-1', '1k', '64'],
+  'hll-sparse-max-bytes': ['0', '30', '-1', '3k', '1gb', 'x', '3000'],
   'stream-node-max-bytes': ['0', '1000', '-1', '4k', '1gb', '4096'],
   'stream-node-max-entries': ['0', '5', '-1', 'x', '9223372036854775807', '100'],
   'notify-keyspace-events': ['KEA', 'Egx$', 'AKE', 'xm', 'K', 'E', 'z', 'KEd', 'tn', 'Kq', 'AA', ''],
