@@ -14,6 +14,7 @@ REDIS_PORT=${REDIS_PORT:-6381}
 N=${N:-200000}; C=${C:-50}; PIPES=${PIPES:-"1 16"}; ROUNDS=${ROUNDS:-3}; R=${R:-100000}
 
 # name | setup (redis-cli lines separated by ';', run once per server) | benchmarked command
+#   [| requests, where one command costs so much that N would take minutes]
 SCENARIOS=(
   "xadd||XADD mystream * field value"
   "xrange_100|bench-fill-stream|XRANGE bigstream - + COUNT 100"
@@ -23,7 +24,8 @@ SCENARIOS=(
   "pfadd||PFADD myhll __rand_int__"
   "pfcount|bench-fill-hll|PFCOUNT bighll"
   "geoadd||GEOADD mygeo 13.__rand_int__ 38.__rand_int__ member:__rand_int__"
-  "geosearch|bench-fill-geo|GEOSEARCH biggeo FROMLONLAT 13.5 38.5 BYRADIUS 20 km ASC COUNT 10"
+  # Every one of the 10,000 points is a candidate of this search (its boxes cover them all).
+  "geosearch|bench-fill-geo|GEOSEARCH biggeo FROMLONLAT 13.5 38.5 BYRADIUS 20 km ASC COUNT 10|5000"
   # Subscribers (bench/subscribers.ts) on both servers while PUBLISH runs.
   "publish_1|subscribers:1|PUBLISH bench:channel hello"
   "publish_100|subscribers:100|PUBLISH bench:channel hello"
@@ -52,10 +54,10 @@ fill() {
   esac | redis-cli -p "$port" >/dev/null
 }
 
-rps() { # port pipe command... -> ops/s
-  local port=$1 pipe=$2; shift 2
+rps() { # port pipe requests command... -> ops/s
+  local port=$1 pipe=$2 n=$3; shift 3
   # A server that answers errors (a command it lacks) gets 0.
-  { redis-benchmark -p "$port" -n "$N" -c "$C" -r "$R" -P "$pipe" --csv "$@" 2>/dev/null || true; } |
+  { redis-benchmark -p "$port" -n "$n" -c "$C" -r "$R" -P "$pipe" --csv "$@" 2>/dev/null || true; } |
     tail -n 1 | tr -d '"' | awk -F, '{ v = $2 + 0; print v }'
 }
 median() { sort -g | awk '{a[NR]=$1} END{ if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2 }'; }
@@ -63,7 +65,7 @@ median() { sort -g | awk '{a[NR]=$1} END{ if (NR%2) print a[(NR+1)/2]; else prin
 wanted=" $* "
 printf '%-12s %4s %14s %14s %8s\n' test pipe "ops/s:cachica" "ops/s:redis" ratio
 for s in "${SCENARIOS[@]}"; do
-  IFS='|' read -r name setup command <<< "$s"
+  IFS='|' read -r name setup command requests <<< "$s"
   [ $# -gt 0 ] && [[ "$wanted" != *" $name "* ]] && continue
   subscribers=""
   if [[ "$setup" == subscribers:* ]]; then
@@ -76,8 +78,8 @@ for s in "${SCENARIOS[@]}"; do
   for P in $PIPES; do
     a=""; b=""
     for ((r = 0; r < ROUNDS; r++)); do
-      a+="$(rps "$CACHICA_PORT" "$P" "${words[@]}")"$'\n'
-      b+="$(rps "$REDIS_PORT" "$P" "${words[@]}")"$'\n'
+      a+="$(rps "$CACHICA_PORT" "$P" "${requests:-$N}" "${words[@]}")"$'\n'
+      b+="$(rps "$REDIS_PORT" "$P" "${requests:-$N}" "${words[@]}")"$'\n'
     done
     ma=$(printf '%s' "$a" | median); mb=$(printf '%s' "$b" | median)
     printf '%-12s %4s %14.0f %14.0f %8.3f\n' "$name" "$P" "$ma" "$mb" "$(awk -v x="$ma" -v y="$mb" 'BEGIN{print (y>0 ? x/y : 0)}')"

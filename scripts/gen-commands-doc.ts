@@ -21,6 +21,17 @@ import { CommandRegistry } from '../src/commands/registry.js';
  */
 const SCORES_AS_70 = 'Scores print as in Redis 7.0 (%.17g: 1.1 is 1.1000000000000001); Redis 7.2 prints the shortest form (1.1).';
 
+/**
+ * Geo distances: V8's sin, cos and asin are within one unit in the last place of glibc's, which
+ * Redis uses; where the last bit shows, cachica computes them correctly rounded, as glibc does.
+ */
+function geoDistanceNotes(): Record<string, string> {
+  const note =
+    'Distances printed with 4 decimals use V8\'s sin, cos and asin, within one unit in the last place of glibc\'s: the fourth decimal could in principle differ (never seen in tests). The radius edge, near-equal distances and STOREDIST values use correctly rounded functions and equal Redis\'s.';
+  const names = ['geodist', 'geosearch', 'georadius', 'georadius_ro', 'georadiusbymember', 'georadiusbymember_ro'];
+  return Object.fromEntries(names.map((n) => [n, note]));
+}
+
 /** The note for every sorted-set command that replies scores. */
 function scoreFormatNotes(): Record<string, string> {
   const commands = ['zadd', 'zincrby', 'zscore', 'zmscore', 'zrange', 'zrevrange', 'zrangebyscore', 'zrevrangebyscore', 'zrank', 'zrevrank',
@@ -49,6 +60,7 @@ export const DIFFERENCES: Record<string, string> = {
   pfcount: 'A sparse value whose runs reach past register 16384 is corrupt (INVALIDOBJ), as in Redis releases with the CVE-2025-32023 fix (7.2.10 on; Debian\'s 7.0.15); older releases ignored a VAL run past the end.',
   'xinfo|stream': 'entries-added and entries-read (as set by XSETID ENTRIESADDED and XGROUP ENTRIESREAD) are exact up to 2^53.',
   xclaim: 'The pending entries list is a sorted array: claiming an entry older than most of the list costs O(n) moves where Redis\'s radix tree costs O(log n).',
+  ...geoDistanceNotes(),
   ...scoreFormatNotes(),
   zscan: 'On a skiplist the cursor is a position in cachica\'s member table, not Redis\'s reverse-binary cursor; the guarantees are the same. ' + SCORES_AS_70,
   zrandmember: 'A negative count whose reply passes 512 MB closes the connection there (as HRANDFIELD). ' + SCORES_AS_70,

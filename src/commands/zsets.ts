@@ -197,7 +197,8 @@ function zaddGeneric(c: Client, argv: Argv, incrCommand: boolean): void {
   if (added + updated > 0) c.engine.events.changedArg(c.db, argv, 1, Notify.ZSet, incr ? 'zincr' : 'zadd');
 }
 
-function zadd(c: Client, argv: Argv): void {
+/** ZADD; GEOADD hands its points here as scores. */
+export function zaddCommand(c: Client, argv: Argv): void {
   zaddGeneric(c, argv, false);
 }
 
@@ -968,7 +969,7 @@ function zrandmemberWithCount(c: Client, argv: Argv, l: number | bigint, withSco
 // ---------------------------------------------------------------------------------------------
 
 export const zsetCommands: CommandEntry[] = [
-  { name: 'zadd', handler: zadd },
+  { name: 'zadd', handler: zaddCommand },
   { name: 'zincrby', handler: zincrby },
   { name: 'zrem', handler: zrem },
   { name: 'zremrangebyrank', handler: zremrangebyrank },

@@ -252,7 +252,11 @@ export class ReplyWriter {
 
   /** A double: `,1.5` in RESP3, a bulk string in RESP2, formatted as Redis formats it. */
   double(d: number): void {
-    const text = formatDouble(d);
+    this.doubleText(formatDouble(d));
+  }
+
+  /** A double already formatted (GEOPOS's "%.17Lf" coordinates): `,text` in RESP3, a bulk string in RESP2. */
+  doubleText(text: string): void {
     if (this.protocol === 3) {
       this.ensure(text.length + 3);
       this.buf[this.pos++] = 44; // ','

@@ -31,6 +31,8 @@ const TWO_63 = 1n << 63n;
 /** Redis's MAX_LONG_DOUBLE_CHARS: string2ld refuses strings of this length or more. */
 export const MAX_LONG_DOUBLE_CHARS = 5 * 1024;
 
+const DOUBLE_VIEW = new DataView(new ArrayBuffer(8));
+
 /*
  * Bounds on the decimal magnitude D of a parsed value (value < 10^D) past which there is no need
  * to compute: the largest long double is about 1.19e4932 and the smallest subnormal about
@@ -75,6 +77,22 @@ export class LongDouble {
     if (v === 0n) return LongDouble.ZERO;
     if (v < TWO_64) return finite(negative, v, 0);
     return round(negative, v, 1n, 0) ?? (negative ? LongDouble.NEGATIVE_INFINITY : LongDouble.INFINITY);
+  }
+
+  /** A double widened to a long double: exact, as C's conversion is. */
+  static fromDouble(d: number): LongDouble {
+    if (Number.isNaN(d)) return LongDouble.NaN;
+    if (d === Infinity) return LongDouble.INFINITY;
+    if (d === -Infinity) return LongDouble.NEGATIVE_INFINITY;
+    if (d === 0) return Object.is(d, -0) ? LongDouble.NEGATIVE_ZERO : LongDouble.ZERO;
+    DOUBLE_VIEW.setFloat64(0, d);
+    const hi = DOUBLE_VIEW.getUint32(0);
+    const lo = DOUBLE_VIEW.getUint32(4);
+    const biased = (hi >>> 20) & 0x7ff;
+    const fraction = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+    // Subnormals have no implicit leading bit and the exponent of the smallest normal.
+    if (biased === 0) return finite(d < 0, fraction, -1074);
+    return finite(d < 0, fraction | (1n << 52n), biased - 1075);
   }
 
   /**

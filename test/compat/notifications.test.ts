@@ -206,6 +206,25 @@ const scenarios: Scenario[] = [
     ]),
     cleanup,
   },
+  {
+    name: 'geo: zadd from GEOADD, georadiusstore and geosearchstore, del for an empty result',
+    steps: watching('KEA', [
+      ['GEOADD', 'g', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania'],
+      ['GEOADD', 'g', 'NX', '13.361389', '38.115556', 'Palermo'],
+      ['GEOADD', 'g', 'XX', 'CH', '13.5', '38.1', 'Palermo'],
+      ['GEORADIUS', 'g', '15', '37', '200', 'km', 'STORE', 'r'],
+      ['GEORADIUSBYMEMBER', 'g', 'Palermo', '10', 'km', 'STOREDIST', 'r2'],
+      ['GEOSEARCHSTORE', 's', 'g', 'FROMMEMBER', 'Catania', 'BYRADIUS', '300', 'km'],
+      ['GEOSEARCHSTORE', 's', 'g', 'FROMLONLAT', '0', '0', 'BYRADIUS', '1', 'km'],
+      ['GEOSEARCHSTORE', 's', 'g', 'FROMLONLAT', '0', '0', 'BYRADIUS', '1', 'km'],
+      ['GEORADIUS', 'g', '0', '0', '1', 'km', 'STORE', 'r'],
+      ['GEOSEARCHSTORE', 'x', 'missing', 'FROMLONLAT', '0', '0', 'BYRADIUS', '1', 'km'],
+      ['GEOSEARCH', 'g', 'FROMLONLAT', '15', '37', 'BYRADIUS', '200', 'km'],
+      ['DEL', 'g', 'r2'],
+      drain('sub'),
+    ]),
+    cleanup,
+  },
 ];
 
 /** A few set writes of their own (sets.test.ts keeps its full table to itself). */
