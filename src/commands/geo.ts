@@ -7,7 +7,7 @@
  * the centre, keeping the members within the shape.
  */
 
-import { Argv } from '../protocol/argv.js';
+import type { Argv } from '../protocol/argv.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
 import type { Client } from '../server/client.js';
 import { Notify } from '../server/keyspace-events.js';
@@ -36,8 +36,8 @@ import { partialQuickSort } from '../types/pqsort.js';
 import { argInt64 } from './args.js';
 import { NOT_FLOAT, NOT_INTEGER, SYNTAX } from './errors.js';
 import type { CommandEntry } from './types.js';
-import { zaddCommand } from './zsets.js';
-import { argScore, firstInScoreRange, lookupZSet, newScoreRange, scoreOfArg, storeZSet, ZCursor, type ScoreRange } from './zset-ops.js';
+import { zaddElements } from './zsets.js';
+import { AddFlag, argScore, firstInScoreRange, lookupZSet, newScoreRange, scoreOfArg, storeZSet, ZCursor, type ScoreRange } from './zset-ops.js';
 
 const UNSUPPORTED_UNIT = 'ERR unsupported unit provided. please use M, KM, FT, MI';
 const MEMBER_NOT_DECODED = 'ERR could not decode requested zset member';
@@ -152,31 +152,39 @@ function replyHash(r: ReplyWriter, score: number): void {
 // GEOADD, GEOPOS, GEODIST, GEOHASH
 // ---------------------------------------------------------------------------------------------
 
-/** GEOADD key [NX|XX] [CH] longitude latitude member ...: ZADD with the points' hashes as scores. */
+const addScores: number[] = [];
+const addMembers: number[] = [];
+
+/**
+ * GEOADD key [NX|XX] [CH] longitude latitude member ...: ZADD with the points' hashes as scores
+ * (Redis rewrites the command into a ZADD; the scores go to ZADD's second half here, the double
+ * a ZADD would parse from the integer Redis formats).
+ */
 function geoadd(c: Client, argv: Argv): void {
   let nx = false;
   let xx = false;
+  let ch = false;
   let longIndex = 2;
   for (; longIndex < argv.count; longIndex++) {
     if (argv.is(longIndex, 'NX')) nx = true;
     else if (argv.is(longIndex, 'XX')) xx = true;
-    else if (!argv.is(longIndex, 'CH')) break;
+    else if (argv.is(longIndex, 'CH')) ch = true;
+    else break;
   }
-  if ((argv.count - longIndex) % 3 !== 0 || (xx && nx)) {
+  const elements = (argv.count - longIndex) / 3;
+  // No elements at all (options only) is ZADD's syntax error too.
+  if (!Number.isInteger(elements) || elements === 0 || (xx && nx)) {
     c.reply.error(SYNTAX);
     return;
   }
-  const zadd = Argv.from(['zadd']);
-  for (let i = 1; i < longIndex; i++) zadd.push(argv.bufs[i], argv.starts[i], argv.ends[i]);
-  for (let i = longIndex; i < argv.count; i += 3) {
+  for (let j = 0; j < elements; j++) {
+    const i = longIndex + 3 * j;
     const point = pointArgs(c, argv, i);
     if (point === null) return;
-    // The score as ZADD would read it from the integer GEOADD formats.
-    const score = Buffer.from(String(scoreOf(point[0], point[1])), 'latin1');
-    zadd.push(score, 0, score.length);
-    zadd.push(argv.bufs[i + 2], argv.starts[i + 2], argv.ends[i + 2]);
+    addScores[j] = scoreOf(point[0], point[1]);
+    addMembers[j] = i + 2;
   }
-  zaddCommand(c, zadd);
+  zaddElements(c, argv, nx ? AddFlag.NX : xx ? AddFlag.XX : AddFlag.None, ch, elements, addScores, addMembers);
 }
 
 /** The member argv[i]'s decoded point into decoded[0]/decoded[1]; false when it is not there. */

@@ -109,8 +109,9 @@ function replyRangeHeader(r: ReplyWriter, n: number, withScores: boolean): void 
 // ZADD, ZINCRBY, ZREM
 // ---------------------------------------------------------------------------------------------
 
-/** Parsed scores of one ZADD, reused across calls. */
+/** Parsed scores of one ZADD and the argv indexes of their members, reused across calls. */
 const addScores: number[] = [];
+const addMembers: number[] = [];
 
 /** zaddGenericCommand: ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member ..., and ZINCRBY. */
 function zaddGeneric(c: Client, argv: Argv, incrCommand: boolean): void {
@@ -152,6 +153,7 @@ function zaddGeneric(c: Client, argv: Argv, incrCommand: boolean): void {
   }
   // Every score is parsed before anything changes: the command applies fully or not at all.
   const scores = addScores;
+  const members = addMembers;
   for (let j = 0; j < elements; j++) {
     const score = argScore(argv, scoreIndex + 2 * j);
     if (score === null) {
@@ -159,7 +161,18 @@ function zaddGeneric(c: Client, argv: Argv, incrCommand: boolean): void {
       return;
     }
     scores[j] = score;
+    members[j] = scoreIndex + 2 * j + 1;
   }
+  zaddElements(c, argv, flags, ch, elements, scores, members);
+}
+
+/**
+ * The second half of ZADD: add `n` members (argv[members[j]] with scores[j]) to the zset at
+ * argv[1] and reply. GEOADD comes in here with the scores it computed.
+ */
+export function zaddElements(c: Client, argv: Argv, flags: AddFlag, ch: boolean, n: number, scores: readonly number[], members: readonly number[]): void {
+  const elements = n;
+  const incr = (flags & AddFlag.Incr) !== 0;
   let id = lookupZSet(c, argv, 1, Lookup.Normal);
   if (id < 0) return;
   let added = 0;
@@ -169,10 +182,10 @@ function zaddGeneric(c: Client, argv: Argv, incrCommand: boolean): void {
   if (id === 0 && (flags & AddFlag.XX) !== 0) {
     // No key and XX: nothing to do.
   } else {
-    if (id === 0) id = createZSet(c, argv, 1, elements, argv.len(scoreIndex + 1));
+    if (id === 0) id = createZSet(c, argv, 1, elements, argv.len(members[0]));
     else maybeConvert(c, id, elements);
     for (let j = 0; j < elements; j++) {
-      const result = zsetAdd(c, id, scores[j], argv, scoreIndex + 2 * j + 1, flags);
+      const result = zsetAdd(c, id, scores[j], argv, members[j], flags);
       if (result === AddResult.NaN) {
         // Only INCR can make a NaN, and it takes one element: nothing has changed to report.
         c.reply.error(ZSET_NAN_SCORE);
@@ -197,8 +210,7 @@ function zaddGeneric(c: Client, argv: Argv, incrCommand: boolean): void {
   if (added + updated > 0) c.engine.events.changedArg(c.db, argv, 1, Notify.ZSet, incr ? 'zincr' : 'zadd');
 }
 
-/** ZADD; GEOADD hands its points here as scores. */
-export function zaddCommand(c: Client, argv: Argv): void {
+function zadd(c: Client, argv: Argv): void {
   zaddGeneric(c, argv, false);
 }
 
@@ -969,7 +981,7 @@ function zrandmemberWithCount(c: Client, argv: Argv, l: number | bigint, withSco
 // ---------------------------------------------------------------------------------------------
 
 export const zsetCommands: CommandEntry[] = [
-  { name: 'zadd', handler: zaddCommand },
+  { name: 'zadd', handler: zadd },
   { name: 'zincrby', handler: zincrby },
   { name: 'zrem', handler: zrem },
   { name: 'zremrangebyrank', handler: zremrangebyrank },
