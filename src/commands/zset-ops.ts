@@ -103,17 +103,29 @@ function strtodWhole(b: Uint8Array, start: number, end: number): number | null {
   const mantissaStart = i;
   let digits = 0;
   let nonzero = false;
+  // The digits as an integer while it is exact, and how many of them follow the point.
+  let m = 0;
+  let fraction = 0;
   for (; i < end && isDigit(b[i]); i++) {
     digits++;
+    m = m * 10 + (b[i] - 48);
     if (b[i] !== 48) nonzero = true;
   }
   if (i < end && b[i] === 46) {
     for (i++; i < end && isDigit(b[i]); i++) {
       digits++;
+      fraction++;
+      m = m * 10 + (b[i] - 48);
       if (b[i] !== 48) nonzero = true;
     }
   }
   if (digits === 0) return null;
+  // Clinger's fast path: an integer below 2^53 divided by an exact power of ten is rounded once,
+  // correctly, so no string need be made (coordinates, scores: "13.361389", "3.5").
+  if (i === end && m <= Number.MAX_SAFE_INTEGER && fraction <= 22) {
+    const v = fraction === 0 ? m : m / POWERS_OF_TEN[fraction];
+    return negative ? -v : v;
+  }
   if (i < end && (b[i] | 0x20) === 101 /* e */) {
     let j = i + 1;
     if (j < end && (b[j] === 43 || b[j] === 45)) j++;
@@ -126,6 +138,8 @@ function strtodWhole(b: Uint8Array, start: number, end: number): number | null {
   if (v === Infinity || (v === 0 && nonzero)) rangeError = true;
   return negative ? -v : v;
 }
+
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /** The value of hex digits [. hex digits] [p [sign] digits] from b[i, end), rounded to a double. */
 function hexFloat(b: Uint8Array, i: number, end: number): number | null {
