@@ -355,15 +355,25 @@ export class BlockingManager implements KeyspaceWatcher {
     this.signalKeyAsReady(db, db.keyString(id));
   }
 
-  /** SWAPDB: every waited-on key that exists after the swap may serve (scanDatabaseForReadyKeys). */
+  /**
+   * SWAPDB: every waited-on key that exists after the swap may serve (scanDatabaseForReadyKeys),
+   * and one now missing or of another type wakes its XREADGROUP waiters
+   * (scanDatabaseForDeletedKeys). handleKey() tells who is served.
+   */
   contentsSwapped(a: Database, b: Database): void {
     if (this.blockedClients === 0) return;
     for (const db of [a, b]) {
       for (const key of this.queues[db.id].keys()) {
         const id = this.lookup(db, key);
-        if (id !== 0 && kindOfType(db.type(id)) !== 0) this.signalKeyAsReady(db, key);
+        if ((id !== 0 && kindOfType(db.type(id)) !== 0) || this.blockedByKind[BlockKind.Stream] > 0) this.signalKeyAsReady(db, key);
       }
     }
+  }
+
+  /** FLUSHDB, FLUSHALL: the keys are gone, which wakes XREADGROUP waiters (with NOGROUP). */
+  emptied(db: Database): void {
+    if (this.blockedByKind[BlockKind.Stream] === 0) return;
+    for (const key of this.queues[db.id].keys()) this.signalKeyAsReady(db, key);
   }
 
   // -------------------------------------------------------------------------------------------

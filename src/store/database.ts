@@ -60,6 +60,8 @@ export interface KeyspaceWatcher {
   contentsSwapped(db: Database, other: Database): void;
   /** A stream value is going away (deleted, expired or overwritten): Redis's signalDeletedKeyAsReady. */
   streamRemoved?(db: Database, id: number): void;
+  /** The database was emptied (FLUSHDB, FLUSHALL): Redis's scanDatabaseForDeletedKeys. */
+  emptied?(db: Database): void;
 }
 
 /** Copy src[start, end) to dst at `at`; short runs in a loop, as the Heap does. */
@@ -93,10 +95,12 @@ export class Database {
 
   /** Start over empty (the old table is the caller's to free). */
   reset(): void {
+    const hadKeys = this.dict.size > 0;
     this.dict = new Dict(this.store.entries, this.store.heap);
     this.expires = new ExpirySet();
     this.avgTtl = 0;
     this.hugeDeadlines = null;
+    if (hadKeys) for (const w of this.watchers) w.emptied?.(this);
   }
 
   /** Exchange contents with `other` (SWAPDB). */

@@ -77,6 +77,45 @@ describe('blocking stream reads', () => {
     await blockedClients(0);
   });
 
+  it('wakes it on FLUSHDB and FLUSHALL, and on a SWAPDB that takes the stream away or puts a list there', async () => {
+    for (const flush of [['FLUSHDB'], ['FLUSHALL'], ['FLUSHALL', 'ASYNC']]) {
+      await admin.call(['FLUSHALL']);
+      await admin.call(['XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM']);
+      const reader = await connect();
+      reader.send(['XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>']);
+      await blockedClients(1);
+      assert.equal(text(await admin.call(flush)), '+OK\r\n');
+      assert.match(text(await reader.readFrame()), /^-NOGROUP No such key 's' or consumer group 'g'/, flush.join(' '));
+      await blockedClients(0);
+    }
+    for (const [other, expected] of [[null, /^-NOGROUP/], [['LPUSH', 's', 'e1'], /^-WRONGTYPE/]] as const) {
+      await admin.call(['FLUSHALL']);
+      if (other !== null) {
+        await admin.call(['SELECT', '4']);
+        await admin.call(other);
+        await admin.call(['SELECT', '0']);
+      }
+      await admin.call(['XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM']);
+      const reader = await connect();
+      reader.send(['XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>']);
+      await blockedClients(1);
+      assert.equal(text(await admin.call(['SWAPDB', '4', '0'])), '+OK\r\n');
+      assert.match(text(await reader.readFrame()), expected);
+      await blockedClients(0);
+    }
+    // A plain XREAD stays blocked through a flush: it waits for data, not for a group.
+    const plain = await connect();
+    await admin.call(['FLUSHALL']);
+    await admin.call(['XADD', 's', '1-1', 'f', 'v']);
+    plain.send(['XREAD', 'BLOCK', '0', 'STREAMS', 's', '$']);
+    await blockedClients(1);
+    await admin.call(['FLUSHALL']);
+    assert.equal(await plain.tryReadFrame(100), null);
+    await admin.call(['XADD', 's', '2-1', 'f', 'v']);
+    assert.match(text(await plain.readFrame()), /2-1/);
+    await admin.call(['FLUSHALL']);
+  });
+
   it('keeps a plain XREAD blocked when its key is deleted, and serves it once the stream returns', async () => {
     await admin.call(['FLUSHALL']);
     await admin.call(['XADD', 's', '5-0', 'a', '1']);
