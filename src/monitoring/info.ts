@@ -249,7 +249,7 @@ function clientsSection(engine: Engine): Lines {
     `tracking_clients:${engine.tracking.clients}`,
     `clients_in_timeout_table:${engine.blocking.clientsWithDeadline}`,
     `total_blocking_keys:${engine.blocking.totalBlockingKeys}`,
-    'total_blocking_keys_on_nokey:0',
+    `total_blocking_keys_on_nokey:${engine.blocking.totalBlockingKeysOnNoKey}`,
   ];
 }
 

@@ -155,6 +155,8 @@ interface WaitQueue {
   head: WaitNode | null;
   tail: WaitNode | null;
   length: number;
+  /** Waiters that a deleted key wakes (XREADGROUP). */
+  onNoKey: number;
 }
 
 /** What a blocked client is waiting for (Client.blocked). */
@@ -218,6 +220,8 @@ export class BlockingManager implements KeyspaceWatcher {
   private readonly blockedByKind = [0, 0, 0, 0];
   /** Keys with at least one waiter, over all databases (INFO total_blocking_keys). */
   totalBlockingKeys = 0;
+  /** Keys with a waiter that their deletion wakes (INFO total_blocking_keys_on_nokey). */
+  totalBlockingKeysOnNoKey = 0;
   /** Blocked clients with a deadline (INFO clients_in_timeout_table). */
   clientsWithDeadline = 0;
 
@@ -288,10 +292,11 @@ export class BlockingManager implements KeyspaceWatcher {
       if (state.nodes.some((n) => n.queue.key === key)) continue;
       let queue = queues.get(key);
       if (queue === undefined) {
-        queue = { key, head: null, tail: null, length: 0 };
+        queue = { key, head: null, tail: null, length: 0, onNoKey: 0 };
         queues.set(key, queue);
         this.totalBlockingKeys++;
       }
+      if (state.unblockOnNoKey && queue.onNoKey++ === 0) this.totalBlockingKeysOnNoKey++;
       const node: WaitNode = { client: c, prev: queue.tail, next: null, queue };
       if (queue.tail !== null) queue.tail.next = node;
       else queue.head = node;
@@ -486,6 +491,7 @@ export class BlockingManager implements KeyspaceWatcher {
       if (node.next !== null) node.next.prev = node.prev;
       else queue.tail = node.prev;
       queue.length--;
+      if (state.unblockOnNoKey && --queue.onNoKey === 0) this.totalBlockingKeysOnNoKey--;
       if (queue.length === 0) {
         queues.delete(queue.key);
         this.totalBlockingKeys--;

@@ -116,6 +116,29 @@ describe('blocking stream reads', () => {
     await admin.call(['FLUSHALL']);
   });
 
+  it('counts keys with XREADGROUP waiters in INFO total_blocking_keys_on_nokey', async () => {
+    const info = async (field: string): Promise<string | undefined> =>
+      new RegExp(`${field}:(\\d+)`).exec(text(await admin.call(['INFO', 'clients'])))?.[1];
+    await admin.call(['FLUSHALL']);
+    const list = await connect();
+    list.send(['BLPOP', 's', '0']);
+    await blockedClients(1);
+    assert.deepEqual([await info('total_blocking_keys'), await info('total_blocking_keys_on_nokey')], ['1', '0']);
+    await admin.call(['XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM']);
+    const group = await connect();
+    group.send(['XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>']);
+    await blockedClients(2);
+    assert.deepEqual([await info('total_blocking_keys'), await info('total_blocking_keys_on_nokey')], ['1', '1']);
+    await admin.call(['DEL', 's']);
+    assert.match(text(await group.readFrame()), /^-NOGROUP/);
+    await blockedClients(1);
+    assert.deepEqual([await info('total_blocking_keys'), await info('total_blocking_keys_on_nokey')], ['1', '0']);
+    await admin.call(['RPUSH', 's', 'x']);
+    assert.equal(text(await list.readFrame()), '*2\r\n$1\r\ns\r\n$1\r\nx\r\n');
+    await blockedClients(0);
+    assert.deepEqual([await info('total_blocking_keys'), await info('total_blocking_keys_on_nokey')], ['0', '0']);
+  });
+
   it('keeps a plain XREAD blocked when its key is deleted, and serves it once the stream returns', async () => {
     await admin.call(['FLUSHALL']);
     await admin.call(['XADD', 's', '5-0', 'a', '1']);
