@@ -243,30 +243,45 @@ function denseHistogram(b: Uint8Array, regs: number): void {
   }
 }
 
-/** hllSparseRegHisto; false when the opcodes do not cover exactly 16384 registers. */
-function sparseHistogram(b: Uint8Array, start: number, end: number): boolean {
+/**
+ * The runs of the sparse opcodes in b[start, end), in order: `visit(value, first, count)` for
+ * each (value 0 for ZERO and XZERO). False when the runs do not cover exactly the 16384
+ * registers; the walk stops at a run that goes past them. That makes the value corrupt
+ * everywhere it is read, as in Redis since the fix of CVE-2025-32023 (before it, a VAL run past
+ * the end was ignored by hllSparseToDense and hllMerge).
+ */
+function walkSparse(b: Uint8Array, start: number, end: number, visit: (value: number, first: number, count: number) => void): boolean {
   let index = 0;
   let p = start;
   while (p < end) {
     const op = b[p];
+    let value = 0;
+    let count: number;
     if (isZero(op)) {
-      const run = zeroLen(op);
-      index += run;
-      histogram[0] += run;
+      count = zeroLen(op);
       p++;
     } else if (isXZero(op)) {
-      const run = xzeroLen(op, p + 1 < end ? b[p + 1] : 0);
-      index += run;
-      histogram[0] += run;
+      count = xzeroLen(op, p + 1 < end ? b[p + 1] : 0);
       p += 2;
     } else {
-      const run = valLen(op);
-      index += run;
-      histogram[valValue(op)] += run;
+      value = valValue(op);
+      count = valLen(op);
       p++;
     }
+    if (index + count > HLL_REGISTERS) return false;
+    visit(value, index, count);
+    index += count;
   }
   return index === HLL_REGISTERS;
+}
+
+const countRun = (value: number, _first: number, count: number): void => {
+  histogram[value] += count;
+};
+
+/** hllSparseRegHisto into `histogram`; false for a corrupt value. */
+function sparseHistogram(b: Uint8Array, start: number, end: number): boolean {
+  return walkSparse(b, start, end, countRun);
 }
 
 /** Ertl's sigma (arXiv:1702.01284). */
@@ -335,11 +350,7 @@ export function rawCount(registers: Uint8Array): number {
 // Merging and converting
 // ---------------------------------------------------------------------------------------------
 
-/**
- * hllMerge: max[i] = max(max[i], register i of the value); false for a corrupt sparse value.
- * Runs must cover exactly the 16384 registers: one running past the end makes the value corrupt,
- * as Redis has it since the fix of CVE-2025-32023 (before, a VAL run past the end was ignored).
- */
+/** hllMerge: max[i] = max(max[i], register i of the value); false for a corrupt sparse value. */
 export function mergeRegisters(max: Uint8Array, b: Uint8Array, start: number, length: number): boolean {
   const regs = start + HLL_HDR_SIZE;
   if (hllEncoding(b, start) === HllEncoding.Dense) {
@@ -349,57 +360,24 @@ export function mergeRegisters(max: Uint8Array, b: Uint8Array, start: number, le
     }
     return true;
   }
-  const end = start + length;
-  let i = 0;
-  let p = regs;
-  while (p < end) {
-    const op = b[p];
-    if (isZero(op)) {
-      i += zeroLen(op);
-      p++;
-    } else if (isXZero(op)) {
-      i += xzeroLen(op, p + 1 < end ? b[p + 1] : 0);
-      p += 2;
-    } else {
-      const run = valLen(op);
-      const v = valValue(op);
-      if (run + i > HLL_REGISTERS) return false;
-      for (const stop = i + run; i < stop; i++) if (v > max[i]) max[i] = v;
-      p++;
-    }
-  }
-  return i === HLL_REGISTERS;
+  return walkSparse(b, regs, start + length, (value, first, count) => {
+    if (value === 0) return;
+    for (let i = first; i < first + count; i++) if (value > max[i]) max[i] = value;
+  });
 }
 
 /**
  * hllSparseToDense: the dense form of the sparse value b[start, start + length) written to
- * out[0, HLL_DENSE_SIZE) (header copied, cache included); false when the value is corrupt
- * (runs not covering exactly the 16384 registers, as for mergeRegisters).
+ * out[0, HLL_DENSE_SIZE) (header copied, cache included); false when the value is corrupt.
  */
 export function sparseToDense(b: Uint8Array, start: number, length: number, out: Uint8Array): boolean {
   out.fill(0, 0, HLL_DENSE_SIZE);
   out.set(b.subarray(start, start + HLL_HDR_SIZE), 0);
   out[ENCODING_AT] = HllEncoding.Dense;
-  const end = start + length;
-  let index = 0;
-  let p = start + HLL_HDR_SIZE;
-  while (p < end) {
-    const op = b[p];
-    if (isZero(op)) {
-      index += zeroLen(op);
-      p++;
-    } else if (isXZero(op)) {
-      index += xzeroLen(op, p + 1 < end ? b[p + 1] : 0);
-      p += 2;
-    } else {
-      const run = valLen(op);
-      const v = valValue(op);
-      if (run + index > HLL_REGISTERS) return false;
-      for (const stop = index + run; index < stop; index++) denseSetRegister(out, HLL_HDR_SIZE, index, v);
-      p++;
-    }
-  }
-  return index === HLL_REGISTERS;
+  return walkSparse(b, start + HLL_HDR_SIZE, start + length, (value, first, count) => {
+    if (value === 0) return;
+    for (let i = first; i < first + count; i++) denseSetRegister(out, HLL_HDR_SIZE, i, value);
+  });
 }
 
 /** PFDEBUG DECODE's text of a sparse value: "z:n", "Z:n" and "v:value,n" separated by spaces. */
