@@ -50,7 +50,7 @@ export const DIFFERENCES: Record<string, string> = {
   shutdown: 'Persistence is not implemented yet: SHUTDOWN SAVE, or a shutdown with save points configured, is refused (as Redis refuses when its final save fails) unless NOSAVE or FORCE. The default has no save points.',
   info: 'Memory fields count the V8 heap plus the off-heap keyspace; persistence and replication fields show idle values.',
   'config|get': 'Only the parameters cachica implements (see src/server/config.ts).',
-  'config|set': 'Only the parameters cachica implements. port and bind are rebound after the reply; a failed bind is logged, not rolled back.',
+  'config|set': 'Only the parameters cachica implements. port and bind are rebound after the reply; a failed bind is logged, not rolled back. maxmemory and maxmemory-policy are kept and reported but not enforced yet: nothing is evicted and no command is refused with OOM.',
   'client|list': 'qbuf-free is 0 and the memory fields are estimates.',
   'client|info': 'qbuf-free is 0 and the memory fields are estimates.',
   command: 'Subcommand lists follow Redis 7.0\'s table (7.2-only subcommands are not listed under their container).',
