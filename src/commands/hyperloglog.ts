@@ -71,14 +71,11 @@ function edit(db: Database, id: number): void {
 /** Store the editor's bytes as the value of entry `id` (TTL kept). */
 function storeEdited(db: Database, id: number): void {
   const n = editor.length;
-  if (editor.promoted || db.stringLength(id) !== n) {
+  if (editor.promoted) {
     // A dense value never changes size again: give it a block of exactly its size.
-    if (editor.promoted) db.replaceString(id, editor.bytes, 0, n);
-    else {
-      db.resizeString(id, n);
-      db.stringBuffer(id).set(editor.view, db.stringOffset(id));
-    }
+    db.replaceString(id, editor.bytes, 0, n);
   } else {
+    if (db.stringLength(id) !== n) db.resizeString(id, n);
     db.stringBuffer(id).set(editor.view, db.stringOffset(id));
   }
   unshare(db, id);
