@@ -362,10 +362,21 @@ function pfselftest(c: Client): void {
   c.reply.ok();
 }
 
+/** A command that edits values, then lets the editor give back an outsized buffer. */
+function editing(handler: (c: Client, argv: Argv) => void): (c: Client, argv: Argv) => void {
+  return (c, argv) => {
+    try {
+      handler(c, argv);
+    } finally {
+      editor.trim();
+    }
+  };
+}
+
 export const hyperloglogCommands: CommandEntry[] = [
-  { name: 'pfadd', handler: pfadd },
+  { name: 'pfadd', handler: editing(pfadd) },
   { name: 'pfcount', handler: pfcount },
-  { name: 'pfmerge', handler: pfmerge },
-  { name: 'pfdebug', handler: pfdebug },
+  { name: 'pfmerge', handler: editing(pfmerge) },
+  { name: 'pfdebug', handler: editing(pfdebug) },
   { name: 'pfselftest', handler: (c) => pfselftest(c) },
 ];

@@ -439,6 +439,9 @@ function writeZeros(b: Uint8Array, p: number, run: number): number {
  * The byte after the value is always zero, as after an sds string: a truncated XZERO at the end
  * of a corrupt value reads the same here as in Redis.
  */
+/** The working buffers an HllEditor keeps between commands. */
+const KEPT_BYTES = 64 * 1024;
+
 export class HllEditor {
   bytes = new Uint8Array(HLL_DENSE_SIZE + 1);
   length = 0;
@@ -458,6 +461,13 @@ export class HllEditor {
   loadEmpty(): void {
     const empty = EMPTY_SPARSE;
     this.load(empty, 0, empty.length);
+  }
+
+  /** Let go of a working buffer grown for an outsized value (a sparse value can be any size). */
+  trim(): void {
+    if (this.bytes.length > KEPT_BYTES) this.bytes = new Uint8Array(HLL_DENSE_SIZE + 1);
+    if (this.dense.length > KEPT_BYTES) this.dense = new Uint8Array(HLL_DENSE_SIZE + 1);
+    this.length = 0;
   }
 
   get encoding(): HllEncoding {

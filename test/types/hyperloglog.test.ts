@@ -184,6 +184,18 @@ describe('HllEditor', () => {
     assert.equal(registersOf(editor.bytes, editor.length).filter((v) => v === 1).length, i);
   });
 
+  it('gives back a working buffer grown for an outsized value, and keeps a usual one', () => {
+    const editor = new HllEditor();
+    editor.load(new Uint8Array(200_000), 0, 200_000);
+    assert.ok(editor.bytes.length >= 200_000);
+    editor.trim();
+    assert.ok(editor.bytes.length <= 64 * 1024);
+    editor.loadEmpty();
+    const kept = editor.bytes;
+    editor.trim();
+    assert.equal(editor.bytes, kept);
+  });
+
   it('merges adjacent equal VAL runs: four neighbours at one value make one opcode', () => {
     const editor = new HllEditor();
     editor.loadEmpty();
