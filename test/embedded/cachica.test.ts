@@ -70,3 +70,26 @@ test('binary values round-trip with returnBuffers', async () => {
     db.close();
   }
 });
+
+test('streams, HyperLogLog and geo run in-process as over a socket', async () => {
+  const db = new Cachica();
+  try {
+    assert.equal(await db.command('XADD', 'orders', '1-1', 'item', 'book'), '1-1');
+    assert.equal(await db.command('XGROUP', 'CREATE', 'orders', 'shipping', '0'), 'OK');
+    // A RESP3 map decodes to an object without a prototype.
+    const read = (await db.command('XREADGROUP', 'GROUP', 'shipping', 'w1', 'STREAMS', 'orders', '>')) as Record<string, unknown>;
+    assert.deepEqual({ ...read }, { orders: [['1-1', ['item', 'book']]] });
+    assert.equal(await db.command('XACK', 'orders', 'shipping', '1-1'), 1);
+    assert.equal(await db.command('PFADD', 'visitors', 'ada', 'bob', 'ada'), 1);
+    assert.equal(await db.command('PFCOUNT', 'visitors'), 2);
+    assert.equal(await db.command('GEOADD', 'places', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania'), 2);
+    assert.equal(await db.command('GEODIST', 'places', 'Palermo', 'Catania', 'km'), '166.2742');
+    assert.deepEqual(await db.command('GEOSEARCH', 'places', 'FROMLONLAT', '15', '37', 'BYRADIUS', '200', 'km', 'ASC', 'WITHDIST'), [
+      ['Catania', '56.4413'],
+      ['Palermo', '190.4424'],
+    ]);
+    assert.deepEqual(await db.command('GEOPOS', 'places', 'Palermo'), [[13.361389338970184, 38.1155563954963]]);
+  } finally {
+    db.close();
+  }
+});
