@@ -7,8 +7,8 @@
  * STOREDIST, a point exactly on the edge of a search) it uses these: each function is evaluated
  * in double-double arithmetic (about 106 bits) and rounded once.
  *
- * They cost 0.4-1 us a call, ten to forty times the Math ones, so the geo code uses them only where
- * the last bit shows.
+ * They cost 0.4-1 us a call, ten to forty times the Math ones, so the geo code uses them only
+ * where the last bit shows.
  */
 
 // ---------------------------------------------------------------------------------------------
