@@ -60,9 +60,11 @@ const M_HI = 0xc6a4a793;
 const M_LO = 0x5bd1e995;
 const SEED = 0xadc83b19;
 
-/** The 64-bit product of the last mul64(): high and low halves. */
-let productHi = 0;
-let productLo = 0;
+/** The 64-bit product of the last mulM() and the hash of the last murmur64(): [high, low]. */
+const product = new Uint32Array(2);
+const hash = new Uint32Array(2);
+const HI = 0;
+const LO = 1;
 
 /** High 32 bits of the 64-bit product of two unsigned 32-bit numbers. */
 function mulHigh32(a: number, b: number): number {
@@ -75,21 +77,21 @@ function mulHigh32(a: number, b: number): number {
   return a1 * b1 + (mid1 >>> 16) + (mid2 >>> 16);
 }
 
-/** (hi, lo) times Murmur's m, modulo 2^64, into productHi/productLo. */
+/**
+ * (hi, lo) times Murmur's m, modulo 2^64, into `product`. (Typed arrays, not module-level
+ * `let`s, carry the halves: V8 writes those through cells with checks, several times the cost.)
+ */
 function mulM(hi: number, lo: number): void {
-  productLo = Math.imul(lo, M_LO) >>> 0;
-  productHi = (mulHigh32(lo, M_LO) + Math.imul(hi, M_LO) + Math.imul(lo, M_HI)) >>> 0;
+  product[LO] = Math.imul(lo, M_LO);
+  product[HI] = mulHigh32(lo, M_LO) + Math.imul(hi, M_LO) + Math.imul(lo, M_HI);
 }
 
-let hashHi = 0;
-let hashLo = 0;
-
-/** MurmurHash64A of b[start, end), into hashHi/hashLo; 8-byte blocks read little-endian. */
+/** MurmurHash64A of b[start, end), into `hash`; 8-byte blocks read little-endian. */
 function murmur64(b: Uint8Array, start: number, end: number): void {
   const len = end - start;
   mulM(0, len);
-  let hHi = productHi;
-  let hLo = (productLo ^ SEED) >>> 0;
+  let hHi = product[HI];
+  let hLo = (product[LO] ^ SEED) >>> 0;
   const blocksEnd = start + (len - (len & 7));
   for (let i = start; i < blocksEnd; i += 8) {
     mulM(
@@ -97,10 +99,10 @@ function murmur64(b: Uint8Array, start: number, end: number): void {
       (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0,
     );
     // k ^= k >> 47 touches only the low half.
-    mulM(productHi, (productLo ^ (productHi >>> 15)) >>> 0);
-    mulM((hHi ^ productHi) >>> 0, (hLo ^ productLo) >>> 0);
-    hHi = productHi;
-    hLo = productLo;
+    mulM(product[HI], (product[LO] ^ (product[HI] >>> 15)) >>> 0);
+    mulM((hHi ^ product[HI]) >>> 0, (hLo ^ product[LO]) >>> 0);
+    hHi = product[HI];
+    hLo = product[LO];
   }
   const rest = len & 7;
   if (rest > 0) {
@@ -113,12 +115,12 @@ function murmur64(b: Uint8Array, start: number, end: number): void {
     if (rest >= 2) hLo ^= b[t + 1] << 8;
     hLo ^= b[t];
     mulM(hHi >>> 0, hLo >>> 0);
-    hHi = productHi;
-    hLo = productLo;
+    hHi = product[HI];
+    hLo = product[LO];
   }
   mulM(hHi, (hLo ^ (hHi >>> 15)) >>> 0);
-  hashHi = productHi;
-  hashLo = (productLo ^ (productHi >>> 15)) >>> 0;
+  hash[HI] = product[HI];
+  hash[LO] = product[LO] ^ (product[HI] >>> 15);
 }
 
 /** Number of trailing zero bits of a non-zero 32-bit number. */
@@ -131,6 +133,8 @@ const ctz32 = (x: number): number => 31 - Math.clz32(x & -x);
  */
 export function hashElement(b: Uint8Array, start: number, end: number): number {
   murmur64(b, start, end);
+  const hashLo = hash[LO];
+  const hashHi = hash[HI];
   const index = hashLo & (HLL_REGISTERS - 1);
   const low = hashLo >>> HLL_P;
   let run: number;
