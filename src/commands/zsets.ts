@@ -167,11 +167,10 @@ function zaddGeneric(c: Client, argv: Argv, incrCommand: boolean): void {
 }
 
 /**
- * The second half of ZADD: add `n` members (argv[members[j]] with scores[j]) to the zset at
- * argv[1] and reply. GEOADD comes in here with the scores it computed.
+ * The second half of ZADD: add `elements` members (argv[members[j]] with scores[j]) to the
+ * zset at argv[1] and reply. GEOADD comes in here with the scores it computed.
  */
-export function zaddElements(c: Client, argv: Argv, flags: AddFlag, ch: boolean, n: number, scores: readonly number[], members: readonly number[]): void {
-  const elements = n;
+export function zaddElements(c: Client, argv: Argv, flags: AddFlag, ch: boolean, elements: number, scores: readonly number[], members: readonly number[]): void {
   const incr = (flags & AddFlag.Incr) !== 0;
   let id = lookupZSet(c, argv, 1, Lookup.Normal);
   if (id < 0) return;

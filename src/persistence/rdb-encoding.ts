@@ -5,6 +5,7 @@
  * Redis has written, and says where a damaged input stops making sense.
  */
 
+import { parseInt64 } from '../commands/args.js';
 import { lzfCompress, lzfDecompress } from './lzf.js';
 
 // The top two bits of a length's first byte.
@@ -41,25 +42,6 @@ const DOUBLE = new DataView(new ArrayBuffer(8));
 
 /** Where string() compresses, grown to the largest string met. */
 let compressed = Buffer.allocUnsafe(1024);
-
-/** rdbTryIntegerEncoding's test: the bytes are the canonical text of an integer (ll2string's). */
-function canonicalInteger(b: Uint8Array, start: number, end: number): number | null {
-  const n = end - start;
-  if (n === 0 || n > 11) return null;
-  let i = start;
-  const negative = b[i] === 0x2d;
-  if (negative) i++;
-  if (i === end) return null;
-  // No leading zeros (except "0" itself), no "-0", digits only.
-  if (b[i] === 0x30 && (end - i > 1 || negative)) return null;
-  let v = 0;
-  for (; i < end; i++) {
-    const d = b[i] - 0x30;
-    if (d < 0 || d > 9) return null;
-    v = v * 10 + d;
-  }
-  return negative ? -v : v;
-}
 
 export class RdbWriter {
   buf = Buffer.allocUnsafe(256);
@@ -129,8 +111,10 @@ export class RdbWriter {
   /** rdbSaveRawString: a small integer, an LZF blob, or the bytes verbatim. */
   string(b: Uint8Array, start = 0, end = b.length): void {
     const n = end - start;
-    const int = canonicalInteger(b, start, end);
-    if (int !== null && this.encodedInteger(int)) return;
+    // rdbTryIntegerEncoding: up to 11 bytes that are an integer's canonical text (string2ll's
+    // strict form: no sign but '-', no leading zero, no "-0"), when it fits 32 bits.
+    const int = n <= 11 ? parseInt64(b, start, end) : null;
+    if (typeof int === 'number' && this.encodedInteger(int)) return;
     // Under 21 bytes LZF cannot win; it must save at least 4 bytes to be used.
     if (this.compress && n > 20) {
       // The shared scratch grows to 1 MB at most; a larger string gets one of its own.

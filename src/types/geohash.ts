@@ -22,6 +22,13 @@ export const GEO_LONG_MAX = 180;
 const LAT_SCALE = GEO_LAT_MAX - GEO_LAT_MIN;
 const LONG_SCALE = GEO_LONG_MAX - GEO_LONG_MIN;
 
+/**
+ * geohashDecode's cell edges: where cell `bits` of 2^step begins (the next cell's `bits + 1`
+ * ends it). `bits` is a uint32_t in Redis, so bits + 1 wraps.
+ */
+const latitudeEdge = (bits: number, steps: number): number => GEO_LAT_MIN + ((bits >>> 0) / steps) * LAT_SCALE;
+const longitudeEdge = (bits: number, steps: number): number => GEO_LONG_MIN + ((bits >>> 0) / steps) * LONG_SCALE;
+
 /** Mean radius of the earth for WGS-84, in metres: Redis's distances use it. */
 const EARTH_RADIUS_IN_METERS = 6372797.560856;
 const MERCATOR_MAX = 20037726.37;
@@ -156,11 +163,10 @@ export function decodeScore(score: number): void {
   const latBits = (squash32(lo) | (squash32(hi) << 16)) >>> 0;
   const longBits = (squash32(lo >>> 1) | (squash32(hi >>> 1) << 16)) >>> 0;
   const steps = 67108864; // 2^GEO_STEP_MAX
-  // (ilato + 1) is uint32_t arithmetic in Redis: it wraps.
-  const latMin = GEO_LAT_MIN + (latBits / steps) * LAT_SCALE;
-  const latMax = GEO_LAT_MIN + (((latBits + 1) >>> 0) / steps) * LAT_SCALE;
-  const longMin = GEO_LONG_MIN + (longBits / steps) * LONG_SCALE;
-  const longMax = GEO_LONG_MIN + (((longBits + 1) >>> 0) / steps) * LONG_SCALE;
+  const latMin = latitudeEdge(latBits, steps);
+  const latMax = latitudeEdge(latBits + 1, steps);
+  const longMin = longitudeEdge(longBits, steps);
+  const longMax = longitudeEdge(longBits + 1, steps);
   let x = (longMin + longMax) / 2;
   if (x > GEO_LONG_MAX) x = GEO_LONG_MAX;
   if (x < GEO_LONG_MIN) x = GEO_LONG_MIN;
@@ -306,10 +312,10 @@ function decodeBox(box: HashBox): Area {
   const latBits = parts[LAT];
   const longBits = parts[LONG];
   return {
-    latMin: GEO_LAT_MIN + (latBits / steps) * LAT_SCALE,
-    latMax: GEO_LAT_MIN + (((latBits + 1) >>> 0) / steps) * LAT_SCALE,
-    longMin: GEO_LONG_MIN + (longBits / steps) * LONG_SCALE,
-    longMax: GEO_LONG_MIN + (((longBits + 1) >>> 0) / steps) * LONG_SCALE,
+    latMin: latitudeEdge(latBits, steps),
+    latMax: latitudeEdge(latBits + 1, steps),
+    longMin: longitudeEdge(longBits, steps),
+    longMax: longitudeEdge(longBits + 1, steps),
   };
 }
 
