@@ -455,6 +455,8 @@ export class HllEditor {
   private readonly seq = new Uint8Array(5);
 
   load(b: Uint8Array, start: number, length: number): void {
+    // The old contents are not wanted: a grown buffer need not copy them.
+    this.length = 0;
     this.reserve(length);
     this.bytes.set(b.subarray(start, start + length), 0);
     this.length = length;
