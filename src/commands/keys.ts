@@ -36,6 +36,7 @@ import {
   UNKNOWN_TYPE_OBJECT,
 } from './errors.js';
 import { isSharedInteger, replyHelp, stringEncoding } from './server.js';
+import { lfuDecayed } from '../store/lfu.js';
 import type { CommandEntry } from './types.js';
 
 const LFU_IS_SELECTED =
@@ -788,15 +789,8 @@ function objectFreq(c: Client, argv: Argv): void {
     c.reply.error(LFU_NOT_SELECTED);
     return;
   }
-  const bits = c.db.lru(id);
-  const ldt = bits >>> 8;
-  let counter = bits & 255;
-  const nowMinutes = Math.floor(c.engine.store.now() / 60000) & 65535;
-  const elapsed = nowMinutes >= ldt ? nowMinutes - ldt : 65535 - ldt + nowMinutes;
-  const config = c.engine.config;
-  const decayTime = config.has('lfu-decay-time') ? config.getNumber('lfu-decay-time') : 1; // Redis's default
-  const periods = decayTime > 0 ? Math.floor(elapsed / decayTime) : 0;
-  if (periods > 0) counter = periods > counter ? 0 : counter - periods;
+  const store = c.engine.store;
+  const counter = lfuDecayed(c.db.lru(id), store.now(), store.lfuDecayTime);
   c.reply.integer(counter);
 }
 

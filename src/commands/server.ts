@@ -14,8 +14,8 @@ import { ConfigError } from '../server/config.js';
 import type { Database } from '../store/database.js';
 import { EntryFlag, LRU_MASK, ValueType } from '../store/entries.js';
 import { hashBytes } from '../store/hash.js';
-import { isStrictInt64, parseInt64 } from './args.js';
-import { cString, NO_SUCH_KEY, SYNTAX } from './errors.js';
+import { argLong, isStrictInt64, parseInt64 } from './args.js';
+import { cString, NO_SUCH_KEY, NOT_POSITIVE, SYNTAX } from './errors.js';
 import { valueEncoding } from './keys.js';
 import type { CommandEntry } from './types.js';
 
@@ -427,6 +427,46 @@ const DEBUG_HELP = [
   '    Kills the link based on the direction to/from (both) with the provided node.',
 ];
 
+/**
+ * DEBUG POPULATE count [prefix] [size]: keys prefix:0 .. prefix:count-1 (prefix "key") set to
+ * "value:N", or with a size, to those bytes cut or zero-padded to it. Existing keys are left as
+ * they are.
+ */
+function debugPopulate(c: Client, argv: Argv): void {
+  // getPositiveLongFromObjectOrReply: one message for a bad number and a negative one.
+  const count = argLong(argv, 2);
+  if (count === null || count < 0) {
+    c.reply.error(NOT_POSITIVE);
+    return;
+  }
+  let size = 0;
+  if (argv.count === 5) {
+    const v = argLong(argv, 4);
+    if (v === null || v < 0) {
+      c.reply.error(NOT_POSITIVE);
+      return;
+    }
+    size = v;
+  }
+  // Redis formats the key into a 128-byte buffer, so a longer prefix is cut.
+  const prefix = argv.count >= 4 ? argv.buffer(3) : Buffer.from('key');
+  const db = c.db;
+  const events = c.engine.events;
+  for (let j = 0; j < count; j++) {
+    const key = Buffer.concat([prefix, Buffer.from(`:${j}`)]).subarray(0, 127);
+    if (db.find(key, 0, key.length) !== 0) continue;
+    const text = Buffer.from(`value:${j}`);
+    let value = text;
+    if (size !== 0) {
+      value = Buffer.alloc(size);
+      text.copy(value, 0, 0, Math.min(size, text.length));
+    }
+    db.setString(key, 0, key.length, value, 0, value.length);
+    events.modified(db, key.toString('latin1'));
+  }
+  c.reply.ok();
+}
+
 function debug(c: Client, argv: Argv): void {
   const sub = argv.lower(1);
   const n = argv.count;
@@ -443,6 +483,8 @@ function debug(c: Client, argv: Argv): void {
     c.reply.ok();
   } else if (sub === 'object' && n === 3) {
     debugObject(c, argv);
+  } else if (sub === 'populate' && n >= 3 && n <= 5) {
+    debugPopulate(c, argv);
   } else if (sub === 'change-repl-id' && n === 2) {
     c.engine.log.notice('Changing replication IDs after receiving DEBUG change-repl-id');
     changeReplicationId(c.engine);

@@ -30,11 +30,6 @@ interface Identity {
   replId2: string;
 }
 
-/**
- * The JS heap in use when this module loaded, before any data: our used_memory_startup (Redis
- * measures it once its server is initialised and before it loads a dataset).
- */
-const STARTUP_HEAP = process.memoryUsage().heapUsed;
 
 const identities = new WeakMap<Engine, Identity>();
 const NO_REPL_ID = '0'.repeat(40);
@@ -254,7 +249,7 @@ function clientsSection(engine: Engine): Lines {
 }
 
 interface MemoryFigures {
-  /** used_memory: the JS heap in use plus the keyspace's off-heap bytes. */
+  /** used_memory: the dataset and the clients' buffers (Engine.usedMemory). */
   used: number;
   rss: number;
   heapTotal: number;
@@ -265,16 +260,16 @@ interface MemoryFigures {
 
 function usedMemory(engine: Engine): MemoryFigures {
   const m = process.memoryUsage();
-  const offHeap = engine.store.offHeapBytes;
-  let clients = 0;
-  for (const client of engine.clients.values()) clients += client.reply.buf.length + client.parser.pending;
-  return { used: m.heapUsed + offHeap, rss: m.rss, heapTotal: m.heapTotal, offHeap, clients };
+  const used = engine.usedMemory();
+  return { used, rss: m.rss, heapTotal: m.heapTotal, offHeap: engine.store.offHeapBytes, clients: engine.clientBufferBytes() };
 }
 
 function memorySection(engine: Engine): Lines {
   const mem = usedMemory(engine);
   const used = mem.used;
-  const startup = Math.min(STARTUP_HEAP, used);
+  // used_memory counts data and client buffers, not the runtime's own heap (code, the command
+  // table), which is in used_memory_rss: an empty server starts from nothing.
+  const startup = 0;
   const peak = engine.stats.trackMemory(used);
   const allocated = used;
   const active = mem.heapTotal + mem.offHeap;
@@ -403,8 +398,8 @@ function statsSection(engine: Engine): Lines {
     'expire_cycle_cpu_milliseconds:0',
     `evicted_keys:${stats.evictedKeys}`,
     `evicted_clients:${stats.evictedClients}`,
-    'total_eviction_exceeded_time:0',
-    'current_eviction_exceeded_time:0',
+    `total_eviction_exceeded_time:${engine.eviction.totalExceededMs}`,
+    `current_eviction_exceeded_time:${engine.eviction.currentExceededMs}`,
     `keyspace_hits:${store.keyspaceHits}`,
     `keyspace_misses:${store.keyspaceMisses}`,
     `pubsub_channels:${engine.pubsub.channelCount(ChannelKind.Global)}`,

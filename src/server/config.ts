@@ -100,6 +100,8 @@ export const PARAMS: readonly ParamSpec[] = [
     default: 'noeviction',
     values: ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'],
   },
+  { name: 'maxmemory-samples', type: 'int', default: '5', min: 1, max: INT_MAX },
+  { name: 'maxmemory-eviction-tenacity', type: 'int', default: '10', min: 0, max: 100 },
   { name: 'lfu-log-factor', type: 'int', default: '10', min: 0, max: INT_MAX },
   { name: 'lfu-decay-time', type: 'int', default: '1', min: 0, max: INT_MAX },
   { name: 'lazyfree-lazy-user-del', type: 'bool', default: 'no' },

@@ -24,12 +24,15 @@ import { OutputLimits } from './output-limits.js';
 import { PubSub } from './pubsub.js';
 import { Stats } from './stats.js';
 import { ClientPause } from './client-pause.js';
+import { Evict, Eviction, OOM_ERROR } from './eviction.js';
 import { Monitors } from './monitor.js';
 import { Tracking } from './tracking.js';
 import { ReplyWriter } from '../protocol/reply-writer.js';
 
 /** Longest a background slice (rehash, lazy free, active expiry) may hold the event loop. */
 const BACKGROUND_SLICE_MS = 2;
+/** A client's own reply buffer, always counted (Redis's PROTO_REPLY_CHUNK_BYTES). */
+const REPLY_BUFFER_BYTES = 16 * 1024;
 /** Fast commands are timed on one call in this many (a power of two). */
 const TIMING_SAMPLE = 8;
 
@@ -47,6 +50,9 @@ const ENCODING_PARAMS: readonly [string, keyof EncodingLimits][] = [
 
 /** What a RESP2 client may run while subscribed (processCommand's Pub/Sub context). */
 const ALLOWED_WHILE_SUBSCRIBED = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
+
+/** What a client in MULTI may still send when memory is over maxmemory (processCommand). */
+const ALLOWED_OVER_MAXMEMORY_IN_MULTI = new Set(['exec', 'discard', 'quit', 'reset']);
 
 /** What runs at once inside MULTI instead of being queued (processCommand's exceptions). */
 const RUN_INSIDE_MULTI = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -85,6 +91,11 @@ export class Engine {
   readonly tracking: Tracking;
   readonly monitors: Monitors;
   readonly pause: ClientPause;
+  readonly eviction: Eviction;
+  /** The maxmemory setting, in bytes; 0 for no limit. */
+  maxmemory = 0;
+  /** The clients' buffers as the cron last summed them, for the check before each command. */
+  private clientBytes = 0;
   /**
    * The client whose command runs now (Redis's server.current_client): NOLOOP compares with it,
    * and pushes for it wait until its reply is written.
@@ -124,6 +135,14 @@ export class Engine {
     this.pause = new ClientPause(this);
     this.outputLimits = new OutputLimits(config, this.log);
     this.pubsub = new PubSub(this);
+    this.eviction = new Eviction(this);
+    this.maxmemoryChanged(config.getNumber('maxmemory'));
+    config.watch('maxmemory', (v) => this.maxmemoryChanged(Number(v)));
+    const store = this.store;
+    store.lfuLogFactor = config.getNumber('lfu-log-factor');
+    store.lfuDecayTime = config.getNumber('lfu-decay-time');
+    config.watch('lfu-log-factor', (v) => (store.lfuLogFactor = Number(v)));
+    config.watch('lfu-decay-time', (v) => (store.lfuDecayTime = Number(v)));
     const pubsub = this.pubsub;
     events.publisher = (channel, message) => pubsub.publishString(channel, message);
     // deleteExpiredKeyAndPropagate: the event, then signalModifiedKey, once the key is gone.
@@ -157,6 +176,7 @@ export class Engine {
     store.keyspaceHits = 0;
     store.keyspaceMisses = 0;
     store.lazyFreedObjects = 0;
+    this.eviction.resetStats();
     for (const cmd of this.commands.everyCommand()) {
       cmd.calls = 0;
       cmd.usec = 0;
@@ -284,6 +304,7 @@ export class Engine {
       this.reject(client, cmd, 'ERR Command not allowed inside a transaction');
       return cmd;
     }
+    if (this.maxmemory !== 0 && this.refusedForMemory(client, cmd)) return cmd;
     // RESP3 carries messages as pushes beside replies; RESP2 cannot tell them apart.
     if ((client.flags & ClientFlag.PubSub) !== 0 && client.protocol === 2 && !ALLOWED_WHILE_SUBSCRIBED.has(cmd.name)) {
       this.reject(
@@ -319,6 +340,75 @@ export class Engine {
     }
     if (this.monitors.clients.size !== 0) this.monitors.feed(client, cmd, argv);
     return cmd;
+  }
+
+  /**
+   * The maxmemory step of processCommand: evict what the policy allows, then refuse a command
+   * that may grow memory if that was not enough. Inside MULTI every command is refused but
+   * EXEC, DISCARD, QUIT and RESET, as queueing takes memory too; EXEC is refused when a queued
+   * command may grow memory, and the transaction is discarded (execCommandAbort).
+   */
+  private refusedForMemory(client: Client, cmd: Command): boolean {
+    const outOfMemory = this.eviction.perform() === Evict.Fail;
+    if (!outOfMemory) return false;
+    const inMulti = (client.flags & ClientFlag.Multi) !== 0;
+    let refuse = (cmd.bits & CommandBit.DenyOom) !== 0 || (inMulti && !ALLOWED_OVER_MAXMEMORY_IN_MULTI.has(cmd.name));
+    if (cmd.name === 'exec' && inMulti) refuse = client.multi?.some((q) => (q.cmd.bits & CommandBit.DenyOom) !== 0) ?? false;
+    if (!refuse) return false;
+    if (cmd.name === 'exec' && inMulti) {
+      cmd.rejectedCalls++;
+      discardTransaction(client);
+      client.reply.error(`EXECABORT Transaction discarded because of: ${OOM_ERROR}`);
+      this.countErrors(client);
+    } else {
+      this.reject(client, cmd, OOM_ERROR);
+    }
+    return true;
+  }
+
+  /** used_memory: the dataset's bytes and the clients' buffers (see Store.datasetBytes). */
+  usedMemory(): number {
+    this.clientBytes = this.clientBufferBytes();
+    return this.store.datasetBytes + this.clientBytes;
+  }
+
+  /**
+   * The memory maxmemory compares (Redis's used memory less replica and AOF buffers, which
+   * cachica does not have yet), with the clients' buffers as the cron last summed them:
+   * summing them before every command would cost a pass over all clients.
+   */
+  usedMemoryForEviction(): number {
+    return this.store.datasetBytes + this.clientBytes;
+  }
+
+  /**
+   * Input and output buffers held for clients (INFO mem_clients_normal), as Redis counts them:
+   * each client's 16 KB reply buffer, output beyond it not yet written, output the socket
+   * has not handed to the kernel, and the unparsed input.
+   */
+  clientBufferBytes(): number {
+    let n = 0;
+    for (const client of this.clients.values()) {
+      const pending = client.reply.pos;
+      n += REPLY_BUFFER_BYTES + (pending > REPLY_BUFFER_BYTES ? pending - REPLY_BUFFER_BYTES : 0);
+      n += client.parser.pending + (client.socket?.writableLength ?? 0);
+    }
+    return n;
+  }
+
+  /** CONFIG SET maxmemory: a limit under what is used evicts at once, as Redis's does. */
+  private maxmemoryChanged(bytes: number): void {
+    this.maxmemory = bytes;
+    // overMaxmemoryAfterAlloc, for the keyspace's tables.
+    this.store.expandAllowed = bytes === 0 ? null : (more) => this.usedMemoryForEviction() + more <= this.maxmemory;
+    if (bytes === 0) return;
+    const used = this.usedMemory();
+    if (used > bytes) {
+      this.log.warning(
+        `WARNING: the new maxmemory value set via CONFIG SET (${bytes}) is smaller than the current memory usage (${used}). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.`,
+      );
+      this.eviction.perform();
+    }
   }
 
   /**
@@ -420,7 +510,7 @@ export class Engine {
     const now = Date.now();
     this.store.tick(now);
     this.stats.sample(now);
-    this.stats.trackMemory(process.memoryUsage().heapUsed + this.store.offHeapBytes);
+    this.stats.trackMemory(this.usedMemory());
     this.store.shrinkTables();
     this.store.activeExpireCycle(BACKGROUND_SLICE_MS);
     this.closeIdleClients(now);

@@ -86,7 +86,7 @@ export class Database {
     readonly id: number,
     private readonly store: Store,
   ) {
-    this.dict = new Dict(store.entries, store.heap);
+    this.dict = new Dict(store.entries, store.heap, store);
   }
 
   get size(): number {
@@ -96,7 +96,7 @@ export class Database {
   /** Start over empty (the old table is the caller's to free). */
   reset(): void {
     const hadKeys = this.dict.size > 0;
-    this.dict = new Dict(this.store.entries, this.store.heap);
+    this.dict = new Dict(this.store.entries, this.store.heap, this.store);
     this.expires = new ExpirySet();
     this.avgTtl = 0;
     this.hugeDeadlines = null;
@@ -134,7 +134,10 @@ export class Database {
       if ((flags & Lookup.Read) !== 0) this.missed(b, start, end, flags);
       return 0;
     }
-    if ((flags & Lookup.NoTouch) === 0 && !this.store.noTouch) c[o + META] = (c[o + META] & ~LRU_MASK) | this.store.lruClock;
+    if ((flags & Lookup.NoTouch) === 0 && !this.store.noTouch) {
+      const meta = c[o + META];
+      c[o + META] = (meta & ~LRU_MASK) | (this.store.lfu ? this.store.touchedClock(meta & LRU_MASK) : this.store.lruClock);
+    }
     if ((flags & Lookup.Read) !== 0) this.store.keyspaceHits++;
     return id;
   }
@@ -612,7 +615,7 @@ export class Database {
   private setTypeAndFlags(id: number, type: ValueType, flags: number): void {
     const c = this.store.entries.chunk(id);
     const o = base(id);
-    c[o + META] = ((type & 0xf) << 28) | ((flags & 0xf) << 24) | this.store.lruClock;
+    c[o + META] = ((type & 0xf) << 28) | ((flags & 0xf) << 24) | this.store.storedClock(c[o + META] & LRU_MASK);
   }
 
   /** Free whatever value entry `id` holds (the entry keeps its key). */

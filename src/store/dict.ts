@@ -20,6 +20,8 @@ export const WARM_MAX = 64;
 const WARM_HEADS = new Uint32Array(WARM_MAX);
 /** Buckets moved per operation while rehashing (Redis moves one; ours are cheaper). */
 const STEP_BUCKETS = 2;
+/** Past this many keys per bucket a table grows even over maxmemory (HASHTABLE_MAX_LOAD_FACTOR). */
+const MAX_LOAD_FACTOR = 1.618;
 /** A table under this fill (percent) is shrunk by the cron, as Redis's HASHTABLE_MIN_FILL. */
 const MIN_FILL_PERCENT = 10;
 
@@ -55,6 +57,7 @@ export class Dict {
   constructor(
     private readonly entries: Entries,
     private readonly heap: Heap,
+    private readonly store: { expandAllowed: ((moreBytes: number) => boolean) | null },
   ) {}
 
   /** True while a resize is under way (pre-faulting the next table, or rehashing into it). */
@@ -151,7 +154,7 @@ export class Dict {
   insert(id: number): void {
     if (this.rehashIdx >= 0) this.rehashStep(STEP_BUCKETS);
     else if (this.pending !== null) this.prefaultStep(PREFAULT_STEP);
-    else if (this.size >= this.t0.length) this.startResize(this.t0.length * 2);
+    else if (this.size >= this.t0.length && this.mayGrow()) this.startResize(this.t0.length * 2);
     const c = this.entries.chunk(id);
     const o = base(id);
     const table = this.t1 ?? this.t0;
@@ -187,6 +190,17 @@ export class Dict {
       cur = next;
     }
     return false;
+  }
+
+  /**
+   * dictExpandAllowed: a table up to MAX_LOAD_FACTOR full does not double when the new bucket
+   * array would take used memory over maxmemory (that would only make eviction empty it
+   * again); fuller than that, it grows regardless.
+   */
+  private mayGrow(): boolean {
+    const allowed = this.store.expandAllowed;
+    if (allowed === null || this.size > this.t0.length * MAX_LOAD_FACTOR) return true;
+    return allowed(this.t0.length * 2 * 4);
   }
 
   private startResize(minSize: number): void {

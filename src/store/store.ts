@@ -9,9 +9,10 @@
 
 import { performance } from 'node:perf_hooks';
 import { Database } from './database.js';
-import { base, EXPIRE_SLOT, KEY_ADDR, KEY_LEN, META, VALUE, VALUE_CAP, ValueType, LRU_MASK, valueInHeap } from './entries.js';
+import { base, ENTRY_WORDS, EXPIRE_SLOT, KEY_ADDR, KEY_LEN, META, VALUE, VALUE_CAP, ValueType, LRU_MASK, valueInHeap } from './entries.js';
 import { Entries } from './entries.js';
 import { Heap } from './heap.js';
+import { lfuInitial, lfuTouched } from './lfu.js';
 import { ObjectTable } from './objects.js';
 import type { Dict } from './dict.js';
 import type { ExpirySet } from './expires.js';
@@ -30,6 +31,9 @@ export interface EncodingLimits {
   zsetMaxListpackEntries: number;
   zsetMaxListpackValue: number;
 }
+
+/** An expiry set slot: a deadline (double) and an entry id. */
+const EXPIRY_SLOT_BYTES = 12;
 
 /** Keys sampled per database per round of the active expire cycle (Redis: 20 at effort 1). */
 const EXPIRE_KEYS_PER_LOOP = 20;
@@ -53,6 +57,13 @@ export class Store {
 
   /** Redis's 24-bit LRU clock (seconds). */
   lruClock = 0;
+  /**
+   * Set while an LFU maxmemory-policy is selected: entries' clock bits then hold an LFU
+   * counter (lfu.ts), bumped on access with these two settings.
+   */
+  lfu = false;
+  lfuLogFactor = 10;
+  lfuDecayTime = 1;
   private clock = Date.now();
 
   /** Set while loading a dataset or acting as a replica: expired keys are not deleted on read. */
@@ -69,6 +80,11 @@ export class Store {
   keyspaceMisses = 0;
   expiredStalePercent = 0;
   expiredTimeCapReached = 0;
+  /**
+   * Asked before a bucket table doubles, with the bytes it would add: false while that would
+   * take used memory over maxmemory (the engine sets it; null when there is no limit).
+   */
+  expandAllowed: ((moreBytes: number) => boolean) | null = null;
   /** Called when a read finds no key, while some listener wants "keymiss" events. */
   onKeyMiss: ((db: Database, b: Uint8Array, start: number, end: number) => void) | null = null;
   /** Called once a key expired and was deleted, with its name (latin1). */
@@ -92,6 +108,20 @@ export class Store {
   constructor(databaseCount: number) {
     for (let i = 0; i < databaseCount; i++) this.databases.push(new Database(i, this));
     this.tick(Date.now());
+  }
+
+  /** The clock bits of a key accessed now that had `bits` (LRU: the clock; LFU: a hit counted). */
+  touchedClock(bits: number): number {
+    return this.lfu ? lfuTouched(bits, this.clock, this.lfuDecayTime, this.lfuLogFactor) : this.lruClock;
+  }
+
+  /**
+   * The clock bits of a value stored now in an entry that had `bits`: the LRU clock, or under
+   * LFU the old counter kept (Redis's dbSetValue keeps it on overwrite), or a new key's start.
+   */
+  storedClock(bits: number): number {
+    if (!this.lfu) return this.lruClock;
+    return bits !== 0 ? bits : lfuInitial(this.clock);
   }
 
   /** The current command's time in ms. */
@@ -265,6 +295,17 @@ export class Store {
   /** Shrink sparse tables (the cron, as Redis's tryResizeHashTables). */
   shrinkTables(): void {
     for (const db of this.databases) db.dict.shrinkIfSparse();
+  }
+
+  /**
+   * The keyspace's bytes as used_memory counts them, and as maxmemory limits them: the blocks
+   * and entry records in use, the bucket tables, the expiry sets, and the collections'
+   * estimated sizes. Unlike the JS heap's figure, it falls as soon as a key is deleted.
+   */
+  get datasetBytes(): number {
+    let n = this.heap.usedBytes + this.entries.live * ENTRY_WORDS * 4 + this.objects.bytes;
+    for (const db of this.databases) n += db.dict.reservedBytes + db.expires.size * EXPIRY_SLOT_BYTES;
+    return n;
   }
 
   /** Bytes the keyspace occupies outside the JS heap (blocks in use, entries, buckets). */

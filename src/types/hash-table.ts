@@ -10,6 +10,10 @@
 
 import { FieldExpiry } from './field-expiry.js';
 import { MemberTable } from './member-table.js';
+import { SLOT_BYTES } from './memory.js';
+
+/** A field's deadline: its entry in the deadline map and in the time heap. */
+const DEADLINE_BYTES = 6 * SLOT_BYTES;
 
 export class HashTable {
   readonly fields = new MemberTable<string>();
@@ -18,6 +22,11 @@ export class HashTable {
 
   get size(): number {
     return this.fields.size;
+  }
+
+  /** Estimated bytes held: fields and values, and a deadline per field that has one. */
+  get memoryBytes(): number {
+    return this.fields.memoryBytes + (this.expiry === null ? 0 : this.expiry.size * DEADLINE_BYTES);
   }
 
   /** The deadline of `field` (ms since the epoch), or 0 when it has none. */

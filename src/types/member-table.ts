@@ -15,14 +15,27 @@
 
 import { hashBytes, hashLatin1 } from '../store/hash.js';
 import { MemberIndex } from './member-index.js';
+import { STRING_BYTES, SLOT_BYTES } from './memory.js';
+
+/** The bytes of a value beside its slot: a string's own, nothing for a number or `true`. */
+function valueBytes(value: unknown): number {
+  return typeof value === 'string' ? STRING_BYTES + value.length : 0;
+}
 
 export class MemberTable<V> {
   private readonly members: string[] = [];
   private readonly values: V[] = [];
   private readonly index = new MemberIndex(this.members);
+  /** Characters of the members plus valueBytes() of the values, kept for memoryBytes. */
+  private payload = 0;
 
   get size(): number {
     return this.members.length;
+  }
+
+  /** Estimated bytes held: member strings, their slots, string values, the index. */
+  get memoryBytes(): number {
+    return this.members.length * (2 * SLOT_BYTES + STRING_BYTES) + this.payload + this.index.reservedBytes;
   }
 
   has(member: string): boolean {
@@ -49,7 +62,7 @@ export class MemberTable<V> {
     const h = hashLatin1(member);
     const i = this.index.findString(member, h);
     if (i >= 0) {
-      this.values[i] = value;
+      this.setValueAt(i, value);
       return false;
     }
     this.append(h, member, value);
@@ -61,7 +74,7 @@ export class MemberTable<V> {
     const h = hashBytes(b, start, end);
     const i = this.index.findBytes(b, start, end, h);
     if (i >= 0) {
-      this.values[i] = value;
+      this.setValueAt(i, value);
       return false;
     }
     this.append(h, Buffer.prototype.latin1Slice.call(b, start, end) as string, value);
@@ -77,6 +90,7 @@ export class MemberTable<V> {
     this.index.insert(h, this.members.length);
     this.members.push(member);
     this.values.push(value);
+    this.payload += member.length + valueBytes(value);
   }
 
   /** Remove `member`; returns whether it was there. */
@@ -102,6 +116,7 @@ export class MemberTable<V> {
   }
 
   private removeAt(i: number, h: number): void {
+    this.payload -= this.members[i].length + valueBytes(this.values[i]);
     this.index.remove(h, i);
     const last = this.members.length - 1;
     if (i !== last) {
@@ -129,6 +144,7 @@ export class MemberTable<V> {
 
   /** Replace the value at index `i`. */
   setValueAt(i: number, value: V): void {
+    this.payload += valueBytes(value) - valueBytes(this.values[i]);
     this.values[i] = value;
   }
 
@@ -162,6 +178,7 @@ export class MemberTable<V> {
     this.index.clear();
     this.members.length = 0;
     this.values.length = 0;
+    this.payload = 0;
   }
 
   /** An independent copy (COPY). */

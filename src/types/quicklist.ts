@@ -14,6 +14,8 @@
  * compact form, by Redis's rules.
  */
 
+import { SLOT_BYTES, STRING_BYTES } from './memory.js';
+
 const CHUNK_BITS = 8;
 const CHUNK = 1 << CHUNK_BITS;
 const SLOT_MASK = CHUNK - 1;
@@ -36,6 +38,11 @@ export class QuickList {
   length = 0;
   /** Bytes of the same elements as one listpack (lpBytes). */
   packedBytes = LISTPACK_EMPTY_BYTES;
+
+  /** Estimated bytes held: each element's string and slot (packedBytes counts its characters). */
+  get memoryBytes(): number {
+    return this.length * (SLOT_BYTES + STRING_BYTES) + this.packedBytes;
+  }
 
   /** Element i, 0 <= i < length. */
   get(i: number): string {

@@ -20,6 +20,7 @@
  */
 
 import { MemberTable } from './member-table.js';
+import { SLOT_BYTES } from './memory.js';
 
 /** Elements per leaf: an insert shifts at most this many. */
 const LEAF_CAP = 32;
@@ -813,6 +814,11 @@ export class SortedSet {
 
   get size(): number {
     return this.tree.size;
+  }
+
+  /** Estimated bytes held: the member table, and a score and a member slot in the tree. */
+  get memoryBytes(): number {
+    return this.table.memoryBytes + this.tree.size * 2 * SLOT_BYTES;
   }
 
   /** The score of `member`, or undefined. */

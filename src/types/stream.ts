@@ -325,6 +325,13 @@ export interface TrimArgs {
 const scratchIterator = new StreamIterator();
 const scratchEntry = new EntryView();
 
+/** A node's object and its slot, beside its buffer. */
+const NODE_OBJECT_BYTES = 120;
+/** A consumer group, a consumer, a pending entry (its object, ID and slots). */
+const GROUP_BYTES = 200;
+const CONSUMER_BYTES = 150;
+const NACK_BYTES = 80;
+
 export class Stream {
   nodes: StreamNode[] = [];
   length = 0;
@@ -334,6 +341,19 @@ export class Stream {
   entriesAdded = 0;
   /** Consumer groups by name (latin1); listed in byte order, as Redis's radix tree lists them. */
   groups: Map<string, ConsumerGroup> | null = null;
+  /** Capacity of the nodes' buffers, kept for memoryBytes. */
+  nodeBytes = 0;
+
+  /** Estimated bytes held: node images and their objects, and the groups' pending entries. */
+  get memoryBytes(): number {
+    let n = this.nodeBytes + this.nodes.length * NODE_OBJECT_BYTES;
+    if (this.groups !== null) {
+      for (const group of this.groups.values()) {
+        n += GROUP_BYTES + group.pel.size * NACK_BYTES + group.consumers.size * CONSUMER_BYTES;
+      }
+    }
+    return n;
+  }
 
   /** Index of the last node whose master ID is at most `id`, or -1 (raxSeek "<="). */
   lastNodeAtOrBefore(id: StreamID): number {
@@ -363,6 +383,7 @@ export class Stream {
       else if (maxEntries !== 0 && node.live + node.deleted >= maxEntries) node = null;
     }
     const { bufs, starts, ends } = argv;
+    const bytesBefore = node === null ? 0 : node.buf.length;
     let flags = 0;
     if (node === null) {
       // Below 4 KB Buffer.allocUnsafe slices Node's shared pool; from 4 KB on it makes an
@@ -397,6 +418,7 @@ export class Stream {
     }
     node.appendInt(same ? numFields + 3 : numFields * 2 + 4);
     node.syncHeader();
+    this.nodeBytes += node.buf.length - bytesBefore;
     this.length++;
     this.entriesAdded++;
     this.lastId = id;
@@ -464,7 +486,10 @@ export class Stream {
       node.setCounter(1, node.deleted + fromNode);
       break;
     }
-    if (removedNodes > 0) nodes.splice(0, removedNodes);
+    if (removedNodes > 0) {
+      for (let i = 0; i < removedNodes; i++) this.nodeBytes -= nodes[i].buf.length;
+      nodes.splice(0, removedNodes);
+    }
     if (this.length === 0) this.firstId = ZERO_ID;
     else if (deleted > 0) this.firstId = this.edgeId(true, true);
     return deleted;
@@ -495,6 +520,7 @@ export class Stream {
     const e = it.entry;
     const node = e.node;
     if (node.live === 1) {
+      this.nodeBytes -= node.buf.length;
       this.nodes.splice(this.nodes.indexOf(node, this.lastNodeAtOrBefore(node.master)), 1);
     } else {
       e.markDeleted();
@@ -543,6 +569,7 @@ export class Stream {
   cloneEntries(): Stream {
     const copy = new Stream();
     copy.nodes = this.nodes.map((n) => n.clone());
+    for (const node of copy.nodes) copy.nodeBytes += node.buf.length;
     copy.length = this.length;
     copy.lastId = this.lastId;
     copy.firstId = this.firstId;

@@ -288,6 +288,8 @@ const SET_CASES: Record<string, string[]> = {
   'active-expire-effort': ['1', '10', '0', '11', '1'],
   maxmemory: ['100mb', '1gb', '-1', 'abc', '18446744073709551616', '0'],
   'maxmemory-policy': ['allkeys-lru', 'VOLATILE-TTL', 'bad', 'noeviction'],
+  'maxmemory-samples': ['1', '64', '0', '2147483648', 'x', '5'],
+  'maxmemory-eviction-tenacity': ['0', '100', '-1', '101', '10'],
   'lfu-log-factor': ['0', '100', '-1', 'x', '10'],
   'lfu-decay-time': ['0', '60', '-1', '1.5', '1'],
   'lazyfree-lazy-user-del': ['yes', 'x', 'no'],
@@ -433,10 +435,10 @@ describe('cachica-server with bad settings', () => {
 
   test('a config file with an unknown directive exits 1 naming the line', async () => {
     const file = join(dir, 'bad.conf');
-    writeFileSync(file, 'port 0\n# fine so far\nmaxmemory-samples 5\n');
+    writeFileSync(file, 'port 0\n# fine so far\nmaxmemory-clients 0\n');
     const { code, output } = await runServer([file]);
     assert.equal(code, 1, output);
-    assert.match(output, /Reading the configuration file, at line 3\n>>> 'maxmemory-samples 5'\nBad directive or wrong number of arguments/);
+    assert.match(output, /Reading the configuration file, at line 3\n>>> 'maxmemory-clients 0'\nBad directive or wrong number of arguments/);
   });
 
   test('a config file that cannot be read exits 1', async () => {
