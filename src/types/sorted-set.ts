@@ -20,7 +20,7 @@
  */
 
 import { MemberTable } from './member-table.js';
-import { SLOT_BYTES } from './memory.js';
+import { SLOT_BYTES, TREE_FILL } from './memory.js';
 
 /** Elements per leaf: an insert shifts at most this many. */
 const LEAF_CAP = 32;
@@ -818,7 +818,7 @@ export class SortedSet {
 
   /** Estimated bytes held: the member table, and a score and a member slot in the tree. */
   get memoryBytes(): number {
-    return this.table.memoryBytes + this.tree.size * 2 * SLOT_BYTES;
+    return this.table.memoryBytes + Math.round((this.tree.size * 2 * SLOT_BYTES) / TREE_FILL);
   }
 
   /** The score of `member`, or undefined. */
