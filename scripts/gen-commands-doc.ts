@@ -46,6 +46,8 @@ export const DIFFERENCES: Record<string, string> = {
   randomkey: 'Random choice by another generator, as any two Redis processes differ.',
   unlink: 'Same as DEL: freeing a value is already O(1) here.',
   'debug': 'Subcommands HELP, SLEEP, SET-ACTIVE-EXPIRE, OBJECT, POPULATE, CHANGE-REPL-ID, LOG, ERROR, PROTOCOL. DEBUG OBJECT serializedlength ignores LZF compression.',
+  dump: 'Payloads are RDB 10 (what Redis 7.0 writes, and 7.2 reads); a small set of strings, a listpack in 7.2, is written as a plain set. Streams and hashes with field expiry are refused with an error for now.',
+  restore: 'Reads RDB 10 and 11 payloads (Redis 7.0 to 7.2); the ziplist and zipmap forms of older versions are refused as bad data. Listpack and intset images are always checked entry by entry (as sanitize-dump-payload yes does).',
   shutdown: 'Persistence is not implemented yet: SHUTDOWN SAVE, or a shutdown with save points configured, is refused (as Redis refuses when its final save fails) unless NOSAVE or FORCE. The default has no save points.',
   info: 'used_memory counts the keyspace (blocks, entry records, bucket tables, expiry sets, and each collection\'s estimated size) and the clients\' buffers, as maxmemory does; the runtime\'s own heap (code, command table) shows only in used_memory_rss, and used_memory_startup is 0. Persistence and replication fields show idle values.',
   'config|get': 'Only the parameters cachica implements (see src/server/config.ts).',

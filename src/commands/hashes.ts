@@ -40,7 +40,7 @@ import {
   type Stride,
 } from '../types/hash-listpack.js';
 import { HashTable } from '../types/hash-table.js';
-import { EMPTY_LISTPACK, lpCount, lpFirst, lpGet, lpNext, lpString, lpWriteBulk } from '../types/listpack.js';
+import { EMPTY_LISTPACK, ListpackBuilder, lpCount, lpFirst, lpGet, lpNext, lpString, lpWriteBulk } from '../types/listpack.js';
 import { LongDouble } from '../types/long-double.js';
 import { addInt64, argInt64, parseInt64, randomCountArgs } from './args.js';
 import {
@@ -115,7 +115,8 @@ function lookupHash(c: Client, argv: Argv, i: number, flags: Lookup): number {
   return id;
 }
 
-function isListpackEx(db: Database, id: number): boolean {
+/** Does packed hash `id` keep deadlines beside its fields (three entries a field)? */
+export function isListpackEx(db: Database, id: number): boolean {
   return (db.flags(id) & LISTPACK_EX) !== 0;
 }
 
@@ -139,6 +140,35 @@ function beginEdit(db: Database, id: number): ListpackEdit {
 function commitEdit(db: Database, id: number): void {
   if (edit.edited) db.replacePacked(id, edit.b, edit.lp, edit.lp + edit.length);
 }
+
+/**
+ * Set key argv[keyIndex] to a hash of `pairs` (field, value, ...; fields unique), replacing any
+ * value and TTL, in the encoding Redis gives a hash loaded whole: a listpack within
+ * hash-max-listpack-entries and -value, else a table.
+ */
+export function storeHash(c: Client, argv: Argv, keyIndex: number, pairs: readonly string[]): number {
+  const limits = c.engine.store.limits;
+  const k = argv.bufs[keyIndex];
+  const ks = argv.starts[keyIndex];
+  const ke = argv.ends[keyIndex];
+  let packed = pairs.length / 2 <= limits.hashMaxListpackEntries;
+  let total = 0;
+  for (let i = 0; packed && i < pairs.length; i++) {
+    total += pairs[i].length;
+    if (pairs[i].length > limits.hashMaxListpackValue || total > LISTPACK_SAFETY_SIZE) packed = false;
+  }
+  if (packed) {
+    wholeBuilder.reset();
+    for (const s of pairs) wholeBuilder.pushString(s);
+    const n = wholeBuilder.finish();
+    return c.db.setPacked(k, ks, ke, ValueType.Hash, wholeBuilder.buf, 0, n);
+  }
+  const table = new HashTable();
+  for (let i = 0; i < pairs.length; i += 2) table.fields.set(pairs[i], pairs[i + 1]);
+  return c.db.setObject(k, ks, ke, ValueType.Hash, table);
+}
+
+const wholeBuilder = new ListpackBuilder();
 
 /** Convert packed hash `id` to its table form (Redis's hashTypeConvert to OBJ_ENCODING_HT). */
 function convertToTable(db: Database, id: number): HashTable {

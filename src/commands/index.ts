@@ -7,6 +7,7 @@ import { clientCommands } from './client.js';
 import { trackingCommands } from './client-tracking.js';
 import { commandCommands } from './command.js';
 import { connectionCommands } from './connection.js';
+import { dumpCommands } from './dump.js';
 import { geoCommands } from './geo.js';
 import { hashCommands } from './hashes.js';
 import { hyperloglogCommands } from './hyperloglog.js';
@@ -41,4 +42,5 @@ export const ALL_FAMILIES: readonly (readonly CommandEntry[])[] = [
   streamCommands,
   hyperloglogCommands,
   geoCommands,
+  dumpCommands,
 ];

@@ -963,7 +963,7 @@ export function storeList(c: Client, argv: Argv, keyIndex: number, elements: rea
   c.engine.dirty += elements.length;
 }
 
-function writeWholeList(c: Client, argv: Argv, keyIndex: number, elements: readonly string[]): void {
+export function writeWholeList(c: Client, argv: Argv, keyIndex: number, elements: readonly string[]): void {
   const db = c.db;
   const k = argv.bufs[keyIndex];
   const ks = argv.starts[keyIndex];

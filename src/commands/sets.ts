@@ -84,6 +84,11 @@ const enum Form {
   Table,
 }
 
+/** Is set `id` an intset (its image is then Redis's intset bytes)? */
+export function isIntsetSet(db: Database, id: number): boolean {
+  return db.isPacked(id) && (db.flags(id) & INTSET) !== 0;
+}
+
 function formOf(db: Database, id: number): Form {
   if (!db.isPacked(id)) return Form.Table;
   return (db.flags(id) & INTSET) !== 0 ? Form.Intset : Form.Listpack;
@@ -714,7 +719,7 @@ function storeSet(c: Client, argv: Argv, keyIndex: number, members: readonly str
   return size;
 }
 
-function buildStoredSet(c: Client, argv: Argv, keyIndex: number, members: readonly string[]): number {
+export function buildStoredSet(c: Client, argv: Argv, keyIndex: number, members: readonly string[]): number {
   const db = c.db;
   const k = argv.bufs[keyIndex];
   const ks = argv.starts[keyIndex];

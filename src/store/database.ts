@@ -198,6 +198,13 @@ export class Database {
     c[o + META] = (c[o + META] & ~(0xf << 24)) | ((flags & 0xf) << 24);
   }
 
+  /** Set entry `id`'s 24 clock bits (LRU clock, or LFU data under an LFU policy). */
+  setClock(id: number, bits: number): void {
+    const c = this.store.entries.chunk(id);
+    const o = base(id);
+    c[o + META] = (c[o + META] & ~LRU_MASK) | (bits & LRU_MASK);
+  }
+
   lru(id: number): number {
     return this.store.entries.chunk(id)[base(id) + META] & LRU_MASK;
   }

@@ -1,0 +1,272 @@
+/**
+ * DUMP and RESTORE (cluster.c's dumpCommand and restoreCommand): a key's value as Redis's
+ * payload, the RDB form of the value (persistence/rdb-value.ts) followed by the RDB version
+ * (two bytes) and a CRC64 of everything before (eight bytes, little-endian), so a payload
+ * dumped by Redis 7.0 or 7.2 restores here and one dumped here restores there.
+ */
+
+import type { Argv } from '../protocol/argv.js';
+import type { Client } from '../server/client.js';
+import { Notify } from '../server/keyspace-events.js';
+import { crc64 } from '../persistence/crc64.js';
+import { RdbFormatError, RdbReader, RdbWriter } from '../persistence/rdb-encoding.js';
+import {
+  RDB_VERSION_READ,
+  RDB_VERSION_WRITTEN,
+  RdbType,
+  readValue,
+  writeImage,
+  writeListpackList,
+  writePlainHash,
+  writePlainSet,
+  writeQuicklist,
+  writeStringValue,
+  writeZSet2,
+} from '../persistence/rdb-value.js';
+import { Lookup, type Database } from '../store/database.js';
+import { LRU_MASK, ValueType } from '../store/entries.js';
+import { lfuMinutes } from '../store/lfu.js';
+import type { HashTable } from '../types/hash-table.js';
+import { ListpackBuilder } from '../types/listpack.js';
+import { listpackEntrySize } from '../types/quicklist.js';
+import type { QuickList } from '../types/quicklist.js';
+import type { SortedSet } from '../types/sorted-set.js';
+import { argInt64 } from './args.js';
+import { NOT_INTEGER, SYNTAX } from './errors.js';
+import { isListpackEx, storeHash } from './hashes.js';
+import { writeWholeList } from './lists.js';
+import { buildStoredSet, isIntsetSet, setMembers } from './sets.js';
+import { storeZSet } from './zset-ops.js';
+import type { CommandEntry } from './types.js';
+
+const BAD_PAYLOAD = 'ERR DUMP payload version or checksum are wrong';
+const BAD_FORMAT = 'ERR Bad data format';
+const FOOTER_BYTES = 10;
+/** quicklist's byte limits per node for negative list-max-listpack-size values. */
+const NODE_SIZE_LIMITS = [4096, 8192, 16384, 32768, 65536];
+/** SIZE_SAFETY_LIMIT and SIZE_ESTIMATE_OVERHEAD of quicklist.c. */
+const SIZE_SAFETY_LIMIT = 8192;
+const SIZE_ESTIMATE_OVERHEAD = 8;
+const EMPTY_LISTPACK_BYTES = 7;
+
+const writer = new RdbWriter();
+const nodeBuilder = new ListpackBuilder();
+
+// ---------------------------------------------------------------------------------------------
+// DUMP
+// ---------------------------------------------------------------------------------------------
+
+function dump(c: Client, argv: Argv): void {
+  const db = c.db;
+  const id = db.findArg(argv, 1, Lookup.Read);
+  if (id === 0) {
+    c.reply.nullBulk();
+    return;
+  }
+  const w = writer;
+  w.length = 0;
+  const refusal = writeValue(c, w, db, id);
+  if (refusal !== null) {
+    c.reply.error(refusal);
+    return;
+  }
+  w.byte(RDB_VERSION_WRITTEN & 0xff);
+  w.byte(RDB_VERSION_WRITTEN >>> 8);
+  const crc = crc64(w.buf, 0, w.length);
+  const tail = Buffer.allocUnsafe(8);
+  tail.writeBigUInt64LE(crc);
+  w.bytes(tail);
+  c.reply.bulkBytes(w.buf, 0, w.length);
+}
+
+/** rdbSaveObjectType and rdbSaveObject for entry `id`; an error message when it cannot. */
+function writeValue(c: Client, w: RdbWriter, db: Database, id: number): string | null {
+  const packed = db.isPacked(id);
+  const image = (): Uint8Array => db.packedBuffer(id).subarray(db.packedOffset(id), db.packedOffset(id) + db.packedLength(id));
+  switch (db.type(id)) {
+    case ValueType.String:
+      writeStringValue(w, db.stringBytes(id));
+      return null;
+    case ValueType.List:
+      if (packed) writeListpackList(w, image());
+      else writeQuicklist(w, quicklistNodes(db.object<QuickList>(id).toArray(), c.engine.store.limits.listMaxListpackSize));
+      return null;
+    case ValueType.Set:
+      if (isIntsetSet(db, id)) writeImage(w, RdbType.SetIntset, image());
+      else writePlainSet(w, setMembers(db, id));
+      return null;
+    case ValueType.Hash: {
+      if (packed) {
+        if (isListpackEx(db, id)) return FIELD_EXPIRY_UNSUPPORTED;
+        writeImage(w, RdbType.HashListpack, image());
+        return null;
+      }
+      const table = db.object<HashTable>(id);
+      if (table.hasDeadlines) return FIELD_EXPIRY_UNSUPPORTED;
+      const pairs: string[] = [];
+      for (let i = 0; i < table.fields.size; i++) pairs.push(table.fields.memberAt(i), table.fields.valueAt(i));
+      writePlainHash(w, pairs);
+      return null;
+    }
+    case ValueType.ZSet: {
+      if (packed) {
+        writeImage(w, RdbType.ZSetListpack, image());
+        return null;
+      }
+      const zset = db.object<SortedSet>(id);
+      const members: string[] = [];
+      const scores: number[] = [];
+      for (let rank = zset.size - 1; rank >= 0; rank--) {
+        members.push(zset.memberAt(rank));
+        scores.push(zset.scoreAt(rank));
+      }
+      writeZSet2(w, members, scores);
+      return null;
+    }
+    default:
+      return 'ERR DUMP of streams is not supported yet';
+  }
+}
+
+const FIELD_EXPIRY_UNSUPPORTED = 'ERR DUMP of a hash with field expiry is not supported yet';
+
+/**
+ * A list's elements in quicklist nodes, filled as appending them one by one fills Redis's
+ * (_quicklistNodeAllowInsert): a node takes an element while its bytes plus the element's
+ * length plus 8 stay within the size limit of a negative list-max-listpack-size, or, for a
+ * positive one, while it has fewer elements than that and stays within 8 KB.
+ */
+function quicklistNodes(elements: readonly string[], fill: number): Uint8Array[] {
+  const byteLimit = fill < 0 ? NODE_SIZE_LIMITS[Math.min(-fill - 1, NODE_SIZE_LIMITS.length - 1)] : SIZE_SAFETY_LIMIT;
+  const countLimit = fill > 0 ? fill : Infinity;
+  const nodes: Uint8Array[] = [];
+  const b = nodeBuilder;
+  b.reset();
+  let count = 0;
+  let bytes = EMPTY_LISTPACK_BYTES;
+  for (const e of elements) {
+    if (count > 0 && (bytes + e.length + SIZE_ESTIMATE_OVERHEAD > byteLimit || count + 1 > countLimit)) {
+      nodes.push(Buffer.from(b.buf.subarray(0, b.finish())));
+      b.reset();
+      count = 0;
+      bytes = EMPTY_LISTPACK_BYTES;
+    }
+    b.pushString(e);
+    count++;
+    bytes += listpackEntrySize(e);
+  }
+  nodes.push(Buffer.from(b.buf.subarray(0, b.finish())));
+  return nodes;
+}
+
+// ---------------------------------------------------------------------------------------------
+// RESTORE
+// ---------------------------------------------------------------------------------------------
+
+/** RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency] */
+function restore(c: Client, argv: Argv): void {
+  let replace = false;
+  let absttl = false;
+  let idle = -1;
+  let freq = -1;
+  for (let j = 4; j < argv.count; j++) {
+    const more = argv.count - j - 1;
+    if (argv.is(j, 'REPLACE')) replace = true;
+    else if (argv.is(j, 'ABSTTL')) absttl = true;
+    else if (argv.is(j, 'IDLETIME') && more >= 1 && freq === -1) {
+      const v = argInt64(argv, ++j);
+      if (v === null) return c.reply.error(NOT_INTEGER);
+      if (v < 0) return c.reply.error('ERR Invalid IDLETIME value, must be >= 0');
+      idle = Number(v);
+    } else if (argv.is(j, 'FREQ') && more >= 1 && idle === -1) {
+      const v = argInt64(argv, ++j);
+      if (v === null) return c.reply.error(NOT_INTEGER);
+      if (v < 0 || v > 255) return c.reply.error('ERR Invalid FREQ value, must be >= 0 and <= 255');
+      freq = Number(v);
+    } else {
+      return c.reply.error(SYNTAX);
+    }
+  }
+  const db = c.db;
+  if (!replace && db.findArg(argv, 1) !== 0) return c.reply.error('BUSYKEY Target key name already exists.');
+  const ttlArg = argInt64(argv, 2);
+  if (ttlArg === null) return c.reply.error(NOT_INTEGER);
+  if (ttlArg < 0) return c.reply.error('ERR Invalid TTL value, must be >= 0');
+  const payload = argv.buffer(3);
+  if (!payloadIsSound(payload)) return c.reply.error(BAD_PAYLOAD);
+  let value;
+  try {
+    const r = new RdbReader(payload, 0, payload.length - FOOTER_BYTES);
+    value = readValue(r, r.byte());
+  } catch (e) {
+    if (e instanceof RdbFormatError) return c.reply.error(BAD_FORMAT);
+    throw e;
+  }
+  const store = c.engine.store;
+  const events = c.engine.events;
+  let deleted = false;
+  if (replace) {
+    const old = db.findArg(argv, 1, Lookup.NoTouch);
+    if (old !== 0) {
+      db.delete(old);
+      deleted = true;
+    }
+  }
+  let at = Number(ttlArg);
+  if (at !== 0 && !absttl) at += store.now();
+  // checkAlreadyExpired: the value is not stored, and a key it replaced is gone.
+  if (at !== 0 && at <= store.now() && !store.keepExpired) {
+    if (deleted) {
+      events.changedArg(db, argv, 1, Notify.Generic, 'del');
+      c.engine.dirty++;
+    }
+    return c.reply.ok();
+  }
+  switch (value.kind) {
+    case 'string':
+      db.setString(argv.bufs[1], argv.starts[1], argv.ends[1], value.bytes, 0, value.bytes.length);
+      break;
+    case 'list':
+      writeWholeList(c, argv, 1, value.elements);
+      break;
+    case 'set':
+      buildStoredSet(c, argv, 1, value.members);
+      break;
+    case 'hash':
+      storeHash(c, argv, 1, value.pairs);
+      break;
+    case 'zset': {
+      const order = value.members.map((_, i) => i);
+      order.sort((a, b) => value.scores[a] - value.scores[b] || (value.members[a] < value.members[b] ? -1 : value.members[a] > value.members[b] ? 1 : 0));
+      storeZSet(c, argv.bufs[1], argv.starts[1], argv.ends[1], order.map((i) => value.members[i]), order.map((i) => value.scores[i]), order.length);
+      break;
+    }
+  }
+  const id = db.findArg(argv, 1, Lookup.NoTouch);
+  if (at !== 0) db.setExpire(id, at);
+  // objectSetLRUOrLFU
+  if (store.lfu) {
+    if (freq >= 0) db.setClock(id, (lfuMinutes(store.now()) << 8) | freq);
+  } else if (idle >= 0) {
+    let clock = store.lruClock - Math.floor(idle);
+    if (clock < 0) clock += LRU_MASK;
+    db.setClock(id, clock);
+  }
+  events.changedArg(db, argv, 1, Notify.Generic, 'restore');
+  c.engine.dirty++;
+  c.reply.ok();
+}
+
+/** verifyDumpPayload: long enough, a version this server reads, and the CRC64 right. */
+function payloadIsSound(p: Buffer): boolean {
+  if (p.length < FOOTER_BYTES) return false;
+  const footer = p.length - FOOTER_BYTES;
+  const version = p[footer] | (p[footer + 1] << 8);
+  if (version > RDB_VERSION_READ) return false;
+  return crc64(p, 0, p.length - 8) === p.readBigUInt64LE(p.length - 8);
+}
+
+export const dumpCommands: CommandEntry[] = [
+  { name: 'dump', handler: dump },
+  { name: 'restore', handler: restore },
+];
