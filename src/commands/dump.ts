@@ -20,6 +20,7 @@ import {
   writePlainHash,
   writePlainSet,
   writeQuicklist,
+  writeStream,
   writeStringValue,
   writeZSet2,
 } from '../persistence/rdb-value.js';
@@ -31,6 +32,7 @@ import { ListpackBuilder } from '../types/listpack.js';
 import { listpackEntrySize } from '../types/quicklist.js';
 import type { QuickList } from '../types/quicklist.js';
 import type { SortedSet } from '../types/sorted-set.js';
+import type { Stream } from '../types/stream.js';
 import { argInt64 } from './args.js';
 import { NOT_INTEGER, SYNTAX } from './errors.js';
 import { isListpackEx, storeHash } from './hashes.js';
@@ -123,8 +125,11 @@ function writeValue(c: Client, w: RdbWriter, db: Database, id: number): string |
       writeZSet2(w, members, scores);
       return null;
     }
+    case ValueType.Stream:
+      writeStream(w, db.object<Stream>(id));
+      return null;
     default:
-      return 'ERR DUMP of streams is not supported yet';
+      return 'ERR DUMP of this type is not supported';
   }
 }
 
@@ -234,6 +239,9 @@ function restore(c: Client, argv: Argv): void {
       break;
     case 'hash':
       storeHash(c, argv, 1, value.pairs);
+      break;
+    case 'stream':
+      db.setObject(argv.bufs[1], argv.starts[1], argv.ends[1], ValueType.Stream, value.stream);
       break;
     case 'zset': {
       const order = value.members.map((_, i) => i);

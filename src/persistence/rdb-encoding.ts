@@ -68,10 +68,14 @@ export class RdbWriter {
   }
 
   /** rdbSaveLen. */
-  len(n: number): void {
+  len(n: number | bigint): void {
     this.room(9);
     const b = this.buf;
-    if (n < 1 << 6) {
+    if (typeof n === 'bigint') {
+      b[this.length++] = LEN_64BIT;
+      b.writeBigUInt64BE(n, this.length);
+      this.length += 8;
+    } else if (n < 1 << 6) {
       b[this.length++] = (LEN_6BIT << 6) | n;
     } else if (n < 1 << 14) {
       b[this.length++] = (LEN_14BIT << 6) | (n >>> 8);
@@ -207,6 +211,22 @@ export class RdbReader {
       return hi * 0x1_0000_0000 + lo;
     }
     throw new RdbFormatError(`unknown length encoding 0x${first.toString(16)}`, at);
+  }
+
+  /** rdbLoadLen for a full unsigned 64-bit value (stream IDs and counters). */
+  lenU64(): bigint {
+    const at = this.pos;
+    const first = this.buf[this.pos];
+    if (first === LEN_64BIT) {
+      this.pos++;
+      this.need(8);
+      const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8).getBigUint64(0, false);
+      this.pos += 8;
+      return v;
+    }
+    const n = this.lenOrEncoding();
+    if (n < 0) throw new RdbFormatError('a length was expected, found a string encoding', at);
+    return BigInt(n);
   }
 
   /** rdbLoadLen: a length, never a special encoding. */

@@ -10,7 +10,10 @@
  */
 
 import { RdbFormatError, type RdbReader, type RdbWriter } from './rdb-encoding.js';
-import { lpGet, lpSkip } from '../types/listpack.js';
+import { lpGet, lpPrev, lpSkip } from '../types/listpack.js';
+import { encodeKey, Stream, StreamNode } from '../types/stream.js';
+import { Consumer, ConsumerGroup, type Nack } from '../types/stream-groups.js';
+import { compareIds, u64, U64_MAX, ZERO_ID, type StreamID, type U64 } from '../types/stream-id.js';
 
 /** RDB_TYPE_* */
 export const enum RdbType {
@@ -25,7 +28,10 @@ export const enum RdbType {
   HashListpack = 16,
   ZSetListpack = 17,
   ListQuicklist2 = 18,
+  StreamListpacks = 15,
+  StreamListpacks2 = 19,
   SetListpack = 20,
+  StreamListpacks3 = 21,
 }
 
 /** The newest RDB version this reader takes (Redis 7.2's). */
@@ -44,7 +50,8 @@ export type RdbValue =
   | { kind: 'list'; elements: string[] }
   | { kind: 'set'; members: string[] }
   | { kind: 'hash'; pairs: string[] }
-  | { kind: 'zset'; members: string[]; scores: number[] };
+  | { kind: 'zset'; members: string[]; scores: number[] }
+  | { kind: 'stream'; stream: Stream };
 
 const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
 
@@ -102,6 +109,57 @@ export function writeZSet2(w: RdbWriter, membersDescending: readonly string[], s
   for (let i = 0; i < membersDescending.length; i++) {
     w.string(Buffer.from(membersDescending[i], 'latin1'));
     w.double(scoresDescending[i]);
+  }
+}
+
+/** A stream ID's raw form: two big-endian 64-bit numbers (the radix tree's key). */
+function rawId(id: StreamID): Buffer {
+  return Buffer.from(encodeKey(id));
+}
+
+const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/**
+ * RDB_TYPE_STREAM_LISTPACKS_2 (RDB 10): the nodes as they are (key: the master ID), the
+ * stream's counters, then each group with its pending entries and consumers, in name order.
+ * Consumers' active times are RDB 11's and are not written; Redis 7.2 reads the seen time
+ * for both.
+ */
+export function writeStream(w: RdbWriter, s: Stream): void {
+  w.byte(RdbType.StreamListpacks2);
+  w.len(s.nodes.length);
+  for (const node of s.nodes) {
+    w.string(rawId(node.master));
+    w.string(node.buf, 0, node.bytes);
+  }
+  w.len(s.length);
+  for (const id of [s.lastId, s.firstId, s.maxDeletedId]) {
+    w.len(id.ms);
+    w.len(id.seq);
+  }
+  w.len(s.entriesAdded);
+  const groups = s.groups === null ? [] : [...s.groups.values()].sort(byName);
+  w.len(groups.length);
+  for (const g of groups) {
+    w.string(Buffer.from(g.name, 'latin1'));
+    w.len(g.lastId.ms);
+    w.len(g.lastId.seq);
+    // SCG_INVALID_ENTRIES_READ (-1) is saved as the unsigned 64-bit number it casts to.
+    w.len(g.entriesRead < 0 ? U64_MAX : g.entriesRead);
+    w.len(g.pel.size);
+    for (const nack of g.pel.items) {
+      w.bytes(rawId(nack.id));
+      w.millis(nack.deliveryTime);
+      w.len(nack.deliveryCount);
+    }
+    const consumers = [...g.consumers.values()].sort(byName);
+    w.len(consumers.length);
+    for (const consumer of consumers) {
+      w.string(Buffer.from(consumer.name, 'latin1'));
+      w.millis(consumer.seenTime);
+      w.len(consumer.pel.size);
+      for (const nack of consumer.pel.items) w.bytes(rawId(nack.id));
+    }
   }
 }
 
@@ -174,6 +232,10 @@ export function readValue(r: RdbReader, type: number): RdbValue {
       unique(members, 1, at);
       return { kind: 'zset', members, scores };
     }
+    case RdbType.StreamListpacks:
+    case RdbType.StreamListpacks2:
+    case RdbType.StreamListpacks3:
+      return { kind: 'stream', stream: readStream(r, type) };
     default:
       throw new RdbFormatError(`unsupported object type ${type}`, at - 1);
   }
@@ -216,9 +278,8 @@ function readQuicklist2(r: RdbReader): string[] {
 }
 
 /**
- * The entries of a listpack image, each checked to lie within it (lpValidateIntegrity). The
- * image itself is not kept (the store builds its own from the entries), so a wrong
- * back-length cannot mislead a later backward walk.
+ * The entries of a listpack image, each checked to lie within it and to be reachable backwards
+ * from the next (lpValidateIntegrity, deep).
  */
 export function listpackElements(b: Uint8Array, at: number): string[] {
   const end = b.length;
@@ -231,6 +292,8 @@ export function listpackElements(b: Uint8Array, at: number): string[] {
   while (p < end - 1) {
     const q = lpSkip(b, p);
     if (!(q > p && q <= end - 1)) throw new RdbFormatError('listpack entry runs past the image', at);
+    // Its back-length must lead back to it, or a walk from the end would go astray.
+    if (lpPrev(b, 0, q) !== p) throw new RdbFormatError('listpack entry with a wrong back-length', at);
     const e = lpGet(b, p);
     out.push(e.isInt ? String(e.int) : latin1(b.subarray(e.start, e.end)));
     p = q;
@@ -270,4 +333,151 @@ function unique(items: string[], step: number, at: number): string[] {
   }
   if (seen.size === 0) throw new RdbFormatError('empty collection', at);
   return items;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Streams
+// ---------------------------------------------------------------------------------------------
+
+const STREAM_ITEM_FLAG_SAMEFIELDS = 2;
+
+function readId(r: RdbReader): StreamID {
+  const ms = u64(r.lenU64());
+  return { ms, seq: u64(r.lenU64()) };
+}
+
+function readRawId(r: RdbReader): StreamID {
+  const b = r.bytes(16);
+  const view = new DataView(b.buffer, b.byteOffset, 16);
+  return { ms: u64(view.getBigUint64(0, false)), seq: u64(view.getBigUint64(8, false)) };
+}
+
+function readStream(r: RdbReader, type: number): Stream {
+  const s = new Stream();
+  const at = r.pos;
+  for (let n = r.len(); n > 0; n--) {
+    const key = r.string();
+    if (key.length !== 16) throw new RdbFormatError('stream node key is not the size of a stream ID', at);
+    const view = new DataView(key.buffer, key.byteOffset, 16);
+    const master: StreamID = { ms: u64(view.getBigUint64(0, false)), seq: u64(view.getBigUint64(8, false)) };
+    const node = streamNode(master, r.string(), at);
+    const last = s.nodes[s.nodes.length - 1];
+    if (last !== undefined && compareIds(last.master, master) >= 0) throw new RdbFormatError('stream nodes out of order', at);
+    s.nodes.push(node);
+    s.nodeBytes += node.buf.length;
+  }
+  s.length = Number(r.lenU64());
+  s.lastId = readId(r);
+  if (type >= RdbType.StreamListpacks2) {
+    s.firstId = readId(r);
+    s.maxDeletedId = readId(r);
+    s.entriesAdded = Number(r.lenU64());
+  } else {
+    s.maxDeletedId = ZERO_ID;
+    s.entriesAdded = s.length;
+    s.firstId = s.length === 0 ? ZERO_ID : s.edgeId(true, true);
+  }
+  if (s.length !== 0 && s.nodes.length === 0) throw new RdbFormatError('stream length inconsistent with its nodes', at);
+  let live = 0;
+  for (const node of s.nodes) live += node.live;
+  if (live !== s.length) throw new RdbFormatError('stream length inconsistent with its nodes', at);
+  for (let groups = r.len(); groups > 0; groups--) {
+    const name = latin1(r.string());
+    const lastId = readId(r);
+    let entriesRead = -1;
+    if (type >= RdbType.StreamListpacks2) {
+      const v = r.lenU64();
+      entriesRead = v === U64_MAX ? -1 : Number(v);
+    }
+    s.groups ??= new Map();
+    if (s.groups.has(name)) throw new RdbFormatError('duplicate consumer group', at);
+    const group = new ConsumerGroup(name, lastId, entriesRead);
+    s.groups.set(name, group);
+    const nacks = new Map<string, Nack>();
+    for (let pel = r.len(); pel > 0; pel--) {
+      const id = readRawId(r);
+      const deliveryTime = Number(r.millis());
+      const nack: Nack = { id, deliveryTime, deliveryCount: r.len(), consumer: null };
+      const items = group.pel.items;
+      if (items.length > 0 && compareIds(items[items.length - 1].id, id) >= 0) throw new RdbFormatError('pending entries out of order', at);
+      items.push(nack);
+      nacks.set(idKey(id), nack);
+    }
+    for (let consumers = r.len(); consumers > 0; consumers--) {
+      const cname = latin1(r.string());
+      if (group.consumers.has(cname)) throw new RdbFormatError('duplicate consumer', at);
+      const seen = Number(r.millis());
+      const consumer = new Consumer(cname, seen);
+      consumer.activeTime = type >= RdbType.StreamListpacks3 ? Number(r.millis()) : seen;
+      group.consumers.set(cname, consumer);
+      for (let pel = r.len(); pel > 0; pel--) {
+        const nack = nacks.get(idKey(readRawId(r)));
+        if (nack === undefined || nack.consumer !== null) throw new RdbFormatError('consumer entry not in the group PEL, or owned twice', at);
+        nack.consumer = consumer;
+        const items = consumer.pel.items;
+        if (items.length > 0 && compareIds(items[items.length - 1].id, nack.id) >= 0) throw new RdbFormatError('pending entries out of order', at);
+        items.push(nack);
+      }
+    }
+    for (const nack of group.pel.items) if (nack.consumer === null) throw new RdbFormatError('pending entry without a consumer', at);
+  }
+  return s;
+}
+
+function idKey(id: StreamID): string {
+  return `${id.ms}-${id.seq}`;
+}
+
+/** One entry of a listpack as the stream code reads it: an integer, or a string's bytes. */
+function intOf(b: Uint8Array, p: number): U64 | null {
+  const e = lpGet(b, p);
+  if (e.isInt) return e.int;
+  const text = latin1(b.subarray(e.start, e.end));
+  return /^(0|-?[1-9][0-9]{0,18})$/.test(text) ? Number(text) : null;
+}
+
+/** streamValidateListpackIntegrity (deep): the master entry, then every entry's layout. */
+function streamNode(master: StreamID, image: Uint8Array, at: number): StreamNode {
+  // The listpack's own framing first (sizes, bounds, terminator, count).
+  const elements = listpackElements(image, at).length;
+  const bad = (): never => {
+    throw new RdbFormatError('stream listpack integrity check failed', at);
+  };
+  const end = image.length - 1;
+  let p = 6;
+  const next = (): number => {
+    if (p >= end) bad();
+    const here = p;
+    p = lpSkip(image, p);
+    return here;
+  };
+  const int = (): number => {
+    const v = intOf(image, next());
+    if (v === null || typeof v === 'bigint') return bad();
+    return v;
+  };
+  const live = int();
+  const deleted = int();
+  const masterFields = int();
+  if (live < 0 || deleted < 0 || masterFields < 0 || live + deleted === 0) bad();
+  for (let j = 0; j < masterFields; j++) next();
+  if (int() !== 0) bad();
+  const firstEntry = p;
+  for (let n = live + deleted; n > 0; n--) {
+    let fields = masterFields;
+    let extra = 3;
+    const flags = int();
+    int();
+    int();
+    if ((flags & STREAM_ITEM_FLAG_SAMEFIELDS) === 0) {
+      fields = int();
+      if (fields < 0) bad();
+      for (let j = 0; j < fields; j++) next();
+      extra += fields + 1;
+    }
+    for (let j = 0; j < fields; j++) next();
+    if (int() !== fields + extra) bad();
+  }
+  if (p !== end) bad();
+  return StreamNode.fromImage(master, image, elements, firstEntry, live, deleted, masterFields);
 }

@@ -53,6 +53,22 @@ export class StreamNode {
     this.syncHeader();
   }
 
+  /**
+   * A node holding `image` (a stream listpack whose layout the caller has checked: see
+   * persistence/rdb-value.ts), with what its master entry says.
+   */
+  static fromImage(master: StreamID, image: Uint8Array, elements: number, firstEntry: number, live: number, deleted: number, masterFields: number): StreamNode {
+    const node = new StreamNode(master, image.length);
+    node.buf.set(image, 0);
+    node.bytes = image.length;
+    node.elements = elements;
+    node.firstEntry = firstEntry;
+    node.live = live;
+    node.deleted = deleted;
+    node.masterFields = masterFields;
+    return node;
+  }
+
   /** A deep copy (COPY). */
   clone(): StreamNode {
     const copy = new StreamNode(this.master, this.bytes);
@@ -603,7 +619,7 @@ function u64Bytes(v: number | bigint, out: number[]): void {
   for (let i = 7; i >= 0; i--) out.push(bytes[i]);
 }
 
-function encodeKey(id: StreamID): number[] {
+export function encodeKey(id: StreamID): number[] {
   const out: number[] = [];
   u64Bytes(id.ms, out);
   u64Bytes(id.seq, out);
