@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { Config, ConfigError, loadConfig } from '../server/config.js';
 import { startServer, type RunningServer } from '../server/server.js';
 import { CACHICA_VERSION, SERVER_VERSION } from '../server/version.js';
+import { saveSnapshot } from '../server/snapshot.js';
 
 function usage(): void {
   process.stderr.write(
@@ -79,6 +80,18 @@ async function main(args: string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     server.engine.log.warning(`Received ${signal} scheduling shutdown...`);
+    // prepareForShutdown: with save points configured, a signal saves first, and a failed save
+    // keeps the server running (SHUTDOWN has saved, or chosen not to, already).
+    if (signal !== 'SHUTDOWN' && server.engine.config.get('save') !== '') {
+      server.engine.log.notice('Saving the final RDB snapshot before exiting.');
+      try {
+        saveSnapshot(server.engine);
+      } catch {
+        server.engine.log.warning(`${signal} received but errors trying to shut down the server, check the logs for more information`);
+        stopping = false;
+        return;
+      }
+    }
     await server.close();
     server.engine.log.warning('cachica is now ready to exit, bye bye...');
     process.exit(0);

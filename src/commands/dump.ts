@@ -15,6 +15,7 @@ import {
   RDB_VERSION_WRITTEN,
   RdbType,
   readValue,
+  type RdbValue,
   writeImage,
   writeListpackList,
   writePlainHash,
@@ -25,6 +26,7 @@ import {
   writeZSet2,
 } from '../persistence/rdb-value.js';
 import { Lookup, type Database } from '../store/database.js';
+import type { Store } from '../store/store.js';
 import { LRU_MASK, ValueType } from '../store/entries.js';
 import { lfuMinutes } from '../store/lfu.js';
 import type { HashTable } from '../types/hash-table.js';
@@ -67,7 +69,7 @@ function dump(c: Client, argv: Argv): void {
   }
   const w = writer;
   w.length = 0;
-  const refusal = writeValue(c, w, db, id);
+  const refusal = writeValue(c.engine.store, w, db, id);
   if (refusal !== null) {
     c.reply.error(refusal);
     return;
@@ -82,7 +84,7 @@ function dump(c: Client, argv: Argv): void {
 }
 
 /** rdbSaveObjectType and rdbSaveObject for entry `id`; an error message when it cannot. */
-function writeValue(c: Client, w: RdbWriter, db: Database, id: number): string | null {
+export function writeValue(store: Store, w: RdbWriter, db: Database, id: number): string | null {
   const packed = db.isPacked(id);
   const image = (): Uint8Array => db.packedBuffer(id).subarray(db.packedOffset(id), db.packedOffset(id) + db.packedLength(id));
   switch (db.type(id)) {
@@ -91,7 +93,7 @@ function writeValue(c: Client, w: RdbWriter, db: Database, id: number): string |
       return null;
     case ValueType.List:
       if (packed) writeListpackList(w, image());
-      else writeQuicklist(w, quicklistNodes(db.object<QuickList>(id).toArray(), c.engine.store.limits.listMaxListpackSize));
+      else writeQuicklist(w, quicklistNodes(db.object<QuickList>(id).toArray(), store.limits.listMaxListpackSize));
       return null;
     case ValueType.Set:
       if (isIntsetSet(db, id)) writeImage(w, RdbType.SetIntset, image());
@@ -227,30 +229,7 @@ function restore(c: Client, argv: Argv): void {
     }
     return c.reply.ok();
   }
-  switch (value.kind) {
-    case 'string':
-      db.setString(argv.bufs[1], argv.starts[1], argv.ends[1], value.bytes, 0, value.bytes.length);
-      break;
-    case 'list':
-      writeWholeList(c, argv, 1, value.elements);
-      break;
-    case 'set':
-      buildStoredSet(c, argv, 1, value.members);
-      break;
-    case 'hash':
-      storeHash(c, argv, 1, value.pairs);
-      break;
-    case 'stream':
-      db.setObject(argv.bufs[1], argv.starts[1], argv.ends[1], ValueType.Stream, value.stream);
-      break;
-    case 'zset': {
-      const order = value.members.map((_, i) => i);
-      order.sort((a, b) => value.scores[a] - value.scores[b] || (value.members[a] < value.members[b] ? -1 : value.members[a] > value.members[b] ? 1 : 0));
-      storeZSet(c, argv.bufs[1], argv.starts[1], argv.ends[1], order.map((i) => value.members[i]), order.map((i) => value.scores[i]), order.length);
-      break;
-    }
-  }
-  const id = db.findArg(argv, 1, Lookup.NoTouch);
+  const id = storeValue(c, argv, 1, value);
   if (at !== 0) db.setExpire(id, at);
   // objectSetLRUOrLFU
   if (store.lfu) {
@@ -263,6 +242,37 @@ function restore(c: Client, argv: Argv): void {
   events.changedArg(db, argv, 1, Notify.Generic, 'restore');
   c.engine.dirty++;
   c.reply.ok();
+}
+
+/**
+ * Set key argv[keyIndex] of the client's database to `value`, replacing any value and TTL, in
+ * the encoding Redis gives a value it loads. Returns the entry.
+ */
+export function storeValue(c: Client, argv: Argv, keyIndex: number, value: RdbValue): number {
+  const db = c.db;
+  const k = argv.bufs[keyIndex];
+  const ks = argv.starts[keyIndex];
+  const ke = argv.ends[keyIndex];
+  switch (value.kind) {
+    case 'string':
+      return db.setString(k, ks, ke, value.bytes, 0, value.bytes.length);
+    case 'list':
+      writeWholeList(c, argv, keyIndex, value.elements);
+      break;
+    case 'set':
+      buildStoredSet(c, argv, keyIndex, value.members);
+      break;
+    case 'hash':
+      return storeHash(c, argv, keyIndex, value.pairs);
+    case 'stream':
+      return db.setObject(k, ks, ke, ValueType.Stream, value.stream);
+    case 'zset': {
+      const order = value.members.map((_, i) => i);
+      order.sort((a, b) => value.scores[a] - value.scores[b] || (value.members[a] < value.members[b] ? -1 : value.members[a] > value.members[b] ? 1 : 0));
+      return storeZSet(c, k, ks, ke, order.map((i) => value.members[i]), order.map((i) => value.scores[i]), order.length);
+    }
+  }
+  return db.findArg(argv, keyIndex, Lookup.NoTouch);
 }
 
 /** verifyDumpPayload: long enough, a version this server reads, and the CRC64 right. */

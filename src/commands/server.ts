@@ -11,6 +11,7 @@
 import { changeReplicationId, infoText } from '../monitoring/info.js';
 import type { Argv } from '../protocol/argv.js';
 import { ConfigError } from '../server/config.js';
+import { loadSnapshot, saveSnapshot, snapshotPath, SnapshotError } from '../server/snapshot.js';
 import type { Database } from '../store/database.js';
 import { EntryFlag, LRU_MASK, ValueType } from '../store/entries.js';
 import { hashBytes } from '../store/hash.js';
@@ -427,6 +428,67 @@ const DEBUG_HELP = [
   '    Kills the link based on the direction to/from (both) with the provided node.',
 ];
 
+/** SAVE: write the snapshot now, holding every client until it is on disk (as Redis's). */
+function save(c: Client): void {
+  try {
+    saveSnapshot(c.engine);
+    c.reply.ok();
+  } catch (e) {
+    if (!(e instanceof SnapshotError)) throw e;
+    c.reply.error('ERR');
+  }
+}
+
+/** LASTSAVE: the Unix time of the last successful save (the start time before any). */
+function lastsave(c: Client): void {
+  c.reply.integer(c.engine.persistence.lastSaveTime);
+}
+
+/**
+ * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save the snapshot, empty the databases, load it
+ * back. NOSAVE loads what is on disk; NOFLUSH keeps the data (a key in both is an error unless
+ * MERGE).
+ */
+function debugReload(c: Client, argv: Argv): void {
+  let save = true;
+  let flush = true;
+  let merge = false;
+  for (let i = 2; i < argv.count; i++) {
+    if (argv.is(i, 'NOSAVE')) save = false;
+    else if (argv.is(i, 'NOFLUSH')) flush = false;
+    else if (argv.is(i, 'MERGE')) merge = true;
+    else {
+      c.reply.error('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
+      return;
+    }
+  }
+  const engine = c.engine;
+  if (save) {
+    try {
+      saveSnapshot(engine);
+    } catch (e) {
+      if (!(e instanceof SnapshotError)) throw e;
+      c.reply.error('ERR Error trying to save the DB');
+      return;
+    }
+  }
+  if (flush) {
+    // emptyData: what FLUSHALL tells watchers and tracking clients.
+    for (const db of engine.store.databases) engine.events.flushing(db);
+    engine.events.flushed();
+    engine.store.flushAll();
+  }
+  try {
+    loadSnapshot(engine, snapshotPath(engine), merge);
+  } catch (e) {
+    c.reply.error(`ERR Error trying to load the RDB dump, check server logs.`);
+    engine.log.warning(`Error loading the RDB: ${(e as Error).message}`);
+    return;
+  }
+  engine.log.notice('DB reloaded by DEBUG RELOAD');
+  c.reply.ok();
+}
+
 /**
  * DEBUG POPULATE count [prefix] [size]: keys prefix:0 .. prefix:count-1 (prefix "key") set to
  * "value:N", or with a size, to those bytes cut or zero-padded to it. Existing keys are left as
@@ -483,6 +545,8 @@ function debug(c: Client, argv: Argv): void {
     c.reply.ok();
   } else if (sub === 'object' && n === 3) {
     debugObject(c, argv);
+  } else if (sub === 'reload') {
+    debugReload(c, argv);
   } else if (sub === 'populate' && n >= 3 && n <= 5) {
     debugPopulate(c, argv);
   } else if (sub === 'change-repl-id' && n === 2) {
@@ -546,13 +610,19 @@ function shutdown(c: Client, argv: Argv): void {
   engine.log.notice('User requested shutdown...');
   const mustSave = save || (!nosave && engine.config.get('save') !== '');
   if (mustSave) {
-    if (!force) {
-      engine.log.warning('Error trying to save the DB, can\'t exit.');
-      engine.log.warning('Errors trying to shut down the server. Check the logs for more information.');
-      c.reply.error('ERR Errors trying to SHUTDOWN. Check logs.');
-      return;
+    engine.log.notice('Saving the final RDB snapshot before exiting.');
+    try {
+      saveSnapshot(engine);
+    } catch (e) {
+      if (!(e instanceof SnapshotError)) throw e;
+      if (!force) {
+        engine.log.warning('Error trying to save the DB, can\'t exit.');
+        engine.log.warning('Errors trying to shut down the server. Check the logs for more information.');
+        c.reply.error('ERR Errors trying to SHUTDOWN. Check logs.');
+        return;
+      }
+      engine.log.warning('Error trying to save the DB. Exit anyway.');
     }
-    engine.log.warning('Error trying to save the DB. Exit anyway.');
   }
   const hook = engine.onShutdownRequest;
   if (hook === null) {
@@ -588,5 +658,7 @@ export const serverCommands: CommandEntry[] = [
   { name: 'config|help', handler: configHelp },
   { name: 'debug', handler: debug },
   { name: 'shutdown', handler: shutdown },
+  { name: 'save', handler: save },
+  { name: 'lastsave', handler: lastsave },
   { name: 'monitor', handler: monitor },
 ];

@@ -134,6 +134,8 @@ export const PARAMS: readonly ParamSpec[] = [
   { name: 'hll-sparse-max-bytes', type: 'memory', default: '3000', min: 0, max: LONG_MAX, unsigned: true },
   { name: 'stream-node-max-bytes', type: 'memory', default: '4096', min: 0, max: LONG_MAX, unsigned: true },
   { name: 'stream-node-max-entries', type: 'int', default: '100', min: 0, max: LONG_MAX },
+  { name: 'rdbcompression', type: 'bool', default: 'yes' },
+  { name: 'rdbchecksum', type: 'bool', default: 'yes', immutable: true },
   { name: 'dbfilename', type: 'string', default: 'dump.rdb', protected: true, parse: parseDbFilename },
 ];
 

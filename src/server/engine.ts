@@ -92,6 +92,14 @@ export class Engine {
   readonly monitors: Monitors;
   readonly pause: ClientPause;
   readonly eviction: Eviction;
+  /** What INFO persistence and LASTSAVE report of snapshots (server/snapshot.ts). */
+  readonly persistence = {
+    lastSaveTime: Math.floor(Date.now() / 1000),
+    lastSaveOk: true,
+    saves: 0,
+    lastLoadKeysLoaded: 0,
+    lastLoadKeysExpired: 0,
+  };
   /** The maxmemory setting, in bytes; 0 for no limit. */
   maxmemory = 0;
   /** The clients' buffers as the cron last summed them, for the check before each command. */
@@ -188,6 +196,7 @@ export class Engine {
   /** After the start-up warm-up (see warm-up.ts): statistics and client ids start from zero. */
   forgetWarmUp(): void {
     this.resetStats();
+    this.dirty = 0;
     this.nextClientId = 1;
   }
 

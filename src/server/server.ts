@@ -8,6 +8,7 @@ import { Config } from './config.js';
 import { Engine } from './engine.js';
 import { NetServer } from './net-server.js';
 import { CACHICA_VERSION, SERVER_VERSION } from './version.js';
+import { loadAtStartup } from './snapshot.js';
 import { warmUp } from './warm-up.js';
 
 export interface RunningServer {
@@ -26,6 +27,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   engine.startCron();
   const warmMs = await warmUp(engine, net);
   engine.log.verbose(`Warmed up the serving path in ${warmMs.toFixed(0)} ms`);
+  // After the warm-up, whose keys must not meet the data.
+  loadAtStartup(engine);
   await net.listen();
   engine.log.notice(`Server initialized, listening on ${net.addresses().join(', ') || 'nothing'}`);
   engine.log.notice('Ready to accept connections');

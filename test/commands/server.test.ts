@@ -9,6 +9,9 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 import { stringEncoding } from '../../src/commands/server.js';
 import { Cachica } from '../../src/embedded/cachica.js';
@@ -352,20 +355,30 @@ describe('SHUTDOWN', () => {
     ]);
   });
 
-  test('a shutdown that must save is refused (there is nothing to save with yet), unless FORCE', () => {
-    const s = new Cachica({ config: { loglevel: 'nothing', save: '3600 1 300 100' } });
-    const requests: (boolean | null)[] = [];
-    s.internals.onShutdownRequest = (save) => requests.push(save);
-    const refused = '-ERR Errors trying to SHUTDOWN. Check logs.\r\n';
-    assert.equal(s.raw(['SHUTDOWN']).toString(), refused, 'save points are configured');
-    assert.equal(s.raw(['SHUTDOWN', 'SAVE']).toString(), refused);
-    assert.deepEqual(requests, []);
-    assert.equal(s.raw(['SHUTDOWN', 'SAVE', 'FORCE']).toString(), '', 'the server goes away without a reply');
-    assert.equal(s.raw(['SHUTDOWN', 'NOSAVE', 'NOW']).toString(), '');
-    s.raw(['CONFIG', 'SET', 'save', '']);
-    assert.equal(s.raw(['SHUTDOWN']).toString(), '');
-    assert.deepEqual(requests, [false, false, false]);
-    s.close();
+  test('a shutdown that must save saves first, and is refused when the save fails, unless FORCE', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cachica-shutdown-'));
+    try {
+      const s = new Cachica({ config: { loglevel: 'nothing', save: '3600 1 300 100', dir } });
+      const requests: (boolean | null)[] = [];
+      s.internals.onShutdownRequest = (save) => requests.push(save);
+      s.raw(['SET', 'k', 'v']);
+      assert.equal(s.raw(['SHUTDOWN']).toString(), '', 'save points are configured: saved, then gone');
+      assert.ok(existsSync(path.join(dir, 'dump.rdb')));
+      // A directory that has gone: the save fails.
+      rmSync(dir, { recursive: true, force: true });
+      const refused = '-ERR Errors trying to SHUTDOWN. Check logs.\r\n';
+      assert.equal(s.raw(['SHUTDOWN']).toString(), refused);
+      assert.equal(s.raw(['SHUTDOWN', 'SAVE']).toString(), refused);
+      assert.deepEqual(requests, [false]);
+      assert.equal(s.raw(['SHUTDOWN', 'SAVE', 'FORCE']).toString(), '', 'the server goes away without a reply');
+      assert.equal(s.raw(['SHUTDOWN', 'NOSAVE', 'NOW']).toString(), '');
+      s.raw(['CONFIG', 'SET', 'save', '']);
+      assert.equal(s.raw(['SHUTDOWN']).toString(), '');
+      assert.deepEqual(requests, [false, false, false, false]);
+      s.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('the default configuration has no save points, so a plain SHUTDOWN proceeds', () => {

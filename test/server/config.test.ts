@@ -293,6 +293,7 @@ const SET_CASES: Record<string, string[]> = {
   'lfu-log-factor': ['0', '100', '-1', 'x', '10'],
   'lfu-decay-time': ['0', '60', '-1', '1.5', '1'],
   'lazyfree-lazy-user-del': ['yes', 'x', 'no'],
+  rdbcompression: ['no', 'maybe', 'yes'],
   'lazyfree-lazy-user-flush': ['yes', 'No', 'no'],
   save: ['100 10', '3600 1 300 100', '100', '0 1', '100 -1', 'abc 1', '+5 03', '100  10', '100 10 ', ''],
   appendonly: ['no', 'maybe'],
