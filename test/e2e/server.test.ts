@@ -163,7 +163,8 @@ describe('hostile input closes only the offending client', () => {
     let sent = 0;
     let reply = '';
     socket.on('data', (d) => (reply += d.toString()));
-    socket.on('error', () => {});
+    let reset = false;
+    socket.on('error', (e: NodeJS.ErrnoException) => (reset ||= e.code === 'ECONNRESET' || e.code === 'EPIPE'));
     const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
     await new Promise<void>((resolve) => socket.on('connect', () => resolve()));
     const pump = async (): Promise<void> => {
@@ -174,7 +175,10 @@ describe('hostile input closes only the offending client', () => {
     };
     await Promise.race([pump(), closed]);
     await closed;
-    assert.equal(reply, '-ERR Protocol error: too big inline request\r\n');
+    // The server replies and closes while garbage is still arriving; closing a socket with
+    // unread input makes the kernel send a reset, which may discard the reply before this side
+    // reads it (Redis's connections do the same). Unless that happened, the reply is Redis's.
+    if (!(reset && reply === '')) assert.equal(reply, '-ERR Protocol error: too big inline request\r\n');
     assert.ok(sent < 1024 * 1024 * 1024, `server read ${sent} bytes before closing`);
     await assertServerHealthy();
   });
