@@ -27,8 +27,7 @@ import {
 } from '../persistence/rdb-value.js';
 import { Lookup, type Database } from '../store/database.js';
 import type { Store } from '../store/store.js';
-import { LRU_MASK, ValueType } from '../store/entries.js';
-import { lfuMinutes } from '../store/lfu.js';
+import { ValueType } from '../store/entries.js';
 import type { HashTable } from '../types/hash-table.js';
 import { ListpackBuilder } from '../types/listpack.js';
 import { listpackEntrySize } from '../types/quicklist.js';
@@ -231,14 +230,7 @@ function restore(c: Client, argv: Argv): void {
   }
   const id = storeValue(c, argv, 1, value);
   if (at !== 0) db.setExpire(id, at);
-  // objectSetLRUOrLFU
-  if (store.lfu) {
-    if (freq >= 0) db.setClock(id, (lfuMinutes(store.now()) << 8) | freq);
-  } else if (idle >= 0) {
-    let clock = store.lruClock - Math.floor(idle);
-    if (clock < 0) clock += LRU_MASK;
-    db.setClock(id, clock);
-  }
+  store.setAccessInfo(db, id, idle, freq);
   events.changedArg(db, argv, 1, Notify.Generic, 'restore');
   c.engine.dirty++;
   c.reply.ok();

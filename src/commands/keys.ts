@@ -16,7 +16,7 @@ import type { Argv } from '../protocol/argv.js';
 import type { Client } from '../server/client.js';
 import { Notify } from '../server/keyspace-events.js';
 import { Lookup, type Database } from '../store/database.js';
-import { EntryFlag, LRU_MASK, ValueType } from '../store/entries.js';
+import { EntryFlag, ValueType } from '../store/entries.js';
 import { globMatch } from '../store/glob.js';
 import { argInt64, bigToNumberIfSafe, INT64_MAX, INT64_MIN, scanOptionsArgs, type ScanOptions } from './args.js';
 import {
@@ -772,9 +772,7 @@ function objectIdletime(c: Client, argv: Argv): void {
     c.reply.error(LFU_IS_SELECTED);
     return;
   }
-  const clock = c.engine.store.lruClock;
-  const lru = c.db.lru(id);
-  c.reply.integer(clock >= lru ? clock - lru : clock + (LRU_MASK - lru));
+  c.reply.integer(c.engine.store.idleSeconds(c.db.lru(id)));
 }
 
 /**

@@ -240,8 +240,7 @@ function debugObject(c: Client, argv: Argv): void {
   const shared = isString && isSharedInteger(c, db, id);
   // A shared integer was made at start-up and is never touched since.
   const lru = shared ? Math.floor(c.engine.startedAt / 1000) & LRU_MASK : db.lru(id);
-  const clock = store.lruClock;
-  const idle = clock >= lru ? clock - lru : clock + (LRU_MASK - lru);
+  const idle = store.idleSeconds(lru);
   const encoding = isString ? stringEncoding(db, id) : valueEncoding(db, id);
   const serialized = isString ? serializedStringLength(db, id) : 0;
   // Redis prints the object's address; ours is made up from the entry, stable for its life.

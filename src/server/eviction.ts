@@ -18,7 +18,6 @@ import { performance } from 'node:perf_hooks';
 import type { Database } from '../store/database.js';
 import { Lookup } from '../store/database.js';
 import { lfuDecayed } from '../store/lfu.js';
-import { LRU_MASK } from '../store/entries.js';
 import type { Engine } from './engine.js';
 import { Notify } from './keyspace-events.js';
 
@@ -215,10 +214,7 @@ export class Eviction {
     const store = this.engine.store;
     switch (this.policy) {
       case Policy.Lru: {
-        // estimateObjectIdleTime, in ms.
-        const clock = store.lruClock;
-        const lru = db.lru(id);
-        return (clock >= lru ? clock - lru : clock + (LRU_MASK - lru)) * LRU_RESOLUTION_MS;
+        return store.idleSeconds(db.lru(id)) * LRU_RESOLUTION_MS;
       }
       case Policy.Lfu:
         return 255 - lfuDecayed(db.lru(id), store.now(), store.lfuDecayTime);

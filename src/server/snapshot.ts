@@ -18,8 +18,7 @@ import { Crc64 } from '../persistence/crc64.js';
 import { RdbFormatError, RdbReader, RdbWriter } from '../persistence/rdb-encoding.js';
 import { readValue } from '../persistence/rdb-value.js';
 import { Lookup } from '../store/database.js';
-import { LRU_MASK } from '../store/entries.js';
-import { lfuDecayed, lfuMinutes } from '../store/lfu.js';
+import { lfuDecayed } from '../store/lfu.js';
 import { Client } from './client.js';
 import type { Engine } from './engine.js';
 import { SERVER_VERSION } from './version.js';
@@ -124,10 +123,8 @@ function writeSnapshot(engine: Engine, fd: number): void {
         w.millis(expire);
       }
       if (saveIdle) {
-        const clock = store.lruClock;
-        const lru = db.lru(id);
         w.byte(Opcode.Idle);
-        w.len(clock >= lru ? clock - lru : clock + (LRU_MASK - lru));
+        w.len(store.idleSeconds(db.lru(id)));
       } else if (saveFreq) {
         w.byte(Opcode.Freq);
         w.byte(lfuDecayed(db.lru(id), store.now(), store.lfuDecayTime));
@@ -235,12 +232,7 @@ export function loadSnapshot(engine: Engine, file: string, replaceExisting = fal
     }
     const id = storeValue(loader, argv, 0, value);
     if (keyExpire !== 0) db.setExpire(id, keyExpire);
-    if (store.lfu && keyFreq >= 0) db.setClock(id, (lfuMinutes(store.now()) << 8) | keyFreq);
-    else if (!store.lfu && keyIdle >= 0) {
-      let clock = store.lruClock - keyIdle;
-      if (clock < 0) clock += LRU_MASK;
-      db.setClock(id, clock);
-    }
+    store.setAccessInfo(db, id, keyIdle, keyFreq);
     result.keys++;
   }
   if (version >= 5 && r.pos + 8 <= data.length) {

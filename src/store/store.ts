@@ -12,7 +12,7 @@ import { Database } from './database.js';
 import { base, ENTRY_WORDS, EXPIRE_SLOT, KEY_ADDR, KEY_LEN, META, VALUE, VALUE_CAP, ValueType, LRU_MASK, valueInHeap } from './entries.js';
 import { Entries } from './entries.js';
 import { Heap } from './heap.js';
-import { lfuInitial, lfuTouched } from './lfu.js';
+import { lfuInitial, lfuMinutes, lfuTouched } from './lfu.js';
 import { ObjectTable } from './objects.js';
 import type { Dict } from './dict.js';
 import type { ExpirySet } from './expires.js';
@@ -122,6 +122,26 @@ export class Store {
   storedClock(bits: number): number {
     if (!this.lfu) return this.lruClock;
     return bits !== 0 ? bits : lfuInitial(this.clock);
+  }
+
+  /** estimateObjectIdleTime, in seconds: how long ago an LRU clock of `lru` was now. */
+  idleSeconds(lru: number): number {
+    const clock = this.lruClock;
+    return clock >= lru ? clock - lru : clock + (LRU_MASK - lru);
+  }
+
+  /**
+   * objectSetLRUOrLFU for a value just loaded (RESTORE, a snapshot): under an LFU policy a
+   * given frequency, else a given idle time in seconds; -1 leaves the entry's clock as it is.
+   */
+  setAccessInfo(db: Database, id: number, idle: number, freq: number): void {
+    if (this.lfu) {
+      if (freq >= 0) db.setClock(id, (lfuMinutes(this.clock) << 8) | freq);
+    } else if (idle >= 0) {
+      let clock = this.lruClock - idle;
+      if (clock < 0) clock += LRU_MASK;
+      db.setClock(id, clock);
+    }
   }
 
   /** The current command's time in ms. */
