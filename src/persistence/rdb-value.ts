@@ -171,8 +171,11 @@ export function writeStream(w: RdbWriter, s: Stream): void {
 export function readValue(r: RdbReader, type: number): RdbValue {
   const at = r.pos;
   switch (type) {
-    case RdbType.String:
-      return { kind: 'string', bytes: Buffer.from(r.string()) };
+    case RdbType.String: {
+      // A view, not a copy: the store copies the bytes in.
+      const b = r.string();
+      return { kind: 'string', bytes: Buffer.from(b.buffer, b.byteOffset, b.length) };
+    }
     case RdbType.List: {
       const elements: string[] = [];
       for (let n = nonEmpty(r); n > 0; n--) elements.push(latin1(r.string()));

@@ -223,14 +223,15 @@ export function loadSnapshot(engine: Engine, file: string, replaceExisting = fal
       result.expired++;
       continue;
     }
-    const argv = Argv.from([key]);
     const db = loader.db;
-    const existing = db.findArg(argv, 0, Lookup.NoTouch);
+    const existing = db.find(key, 0, key.length, Lookup.NoTouch);
     if (existing !== 0) {
       if (!replaceExisting) throw new RdbFormatError(`Duplicate key '${Buffer.from(key).toString('latin1')}' found in RDB file`, at);
       db.delete(existing);
     }
-    const id = storeValue(loader, argv, 0, value);
+    // Strings, most keys, skip the argument vector the collection builders take.
+    const id =
+      value.kind === 'string' ? db.addString(key, 0, key.length, value.bytes, 0, value.bytes.length) : storeValue(loader, Argv.from([key]), 0, value);
     if (keyExpire !== 0) db.setExpire(id, keyExpire);
     store.setAccessInfo(db, id, keyIdle, keyFreq);
     result.keys++;
