@@ -151,8 +151,21 @@ function writeSnapshot(engine: Engine, fd: number): void {
 const valueWriter = new RdbWriter();
 
 export interface LoadResult {
+  /** Keys loaded, and keys skipped because their time had passed. */
   keys: number;
   expired: number;
+  /** Keys read with a time to live (loaded or not). */
+  withExpire: number;
+  /** Where the file's EOF opcode ended (the checksum follows). */
+  end: number;
+  /** Whether the CRC64 was checked, or the file was saved without one (zero). */
+  checksum: 'ok' | 'disabled';
+}
+
+/** What cachica-check-rdb shows as a file is read. */
+export interface LoadObserver {
+  aux?(key: string, value: string, offset: number): void;
+  selectDb?(index: number, offset: number): void;
 }
 
 /**
@@ -160,7 +173,7 @@ export interface LoadResult {
  * or with `replaceExisting` is replaced (DEBUG RELOAD MERGE). Throws RdbFormatError, or a file
  * system error, when the file cannot be loaded whole.
  */
-export function loadSnapshot(engine: Engine, file: string, replaceExisting = false): LoadResult {
+export function loadSnapshot(engine: Engine, file: string, replaceExisting = false, observer: LoadObserver = {}): LoadResult {
   const data = readFileSync(file);
   if (data.length < 9 || data.toString('latin1', 0, 5) !== 'REDIS') throw new RdbFormatError('Wrong signature trying to load DB from file', 0);
   const version = Number(data.toString('latin1', 5, 9));
@@ -168,7 +181,7 @@ export function loadSnapshot(engine: Engine, file: string, replaceExisting = fal
   const r = new RdbReader(data, 9);
   const store = engine.store;
   const loader = new Client(engine, 0);
-  const result: LoadResult = { keys: 0, expired: 0 };
+  const result: LoadResult = { keys: 0, expired: 0, withExpire: 0, end: 0, checksum: 'disabled' };
   let expire = 0;
   let idle = -1;
   let freq = -1;
@@ -195,16 +208,19 @@ export function loadSnapshot(engine: Engine, file: string, replaceExisting = fal
         const index = r.len();
         if (index >= store.databases.length) throw new RdbFormatError(`FATAL: Data file was created with a Redis server configured to handle more than ${store.databases.length} databases. Exiting`, at);
         loader.selectDb(index);
+        observer.selectDb?.(index, at);
         continue;
       }
       case Opcode.ResizeDb:
         r.len();
         r.len();
         continue;
-      case Opcode.Aux:
-        r.string();
-        r.string();
+      case Opcode.Aux: {
+        const key = r.string();
+        const value = r.string();
+        observer.aux?.(Buffer.from(key).toString('latin1'), Buffer.from(value).toString('latin1'), at);
         continue;
+      }
       case Opcode.ModuleAux:
       case Opcode.Function:
       case Opcode.Function2:
@@ -218,6 +234,7 @@ export function loadSnapshot(engine: Engine, file: string, replaceExisting = fal
     expire = 0;
     idle = -1;
     freq = -1;
+    if (keyExpire !== 0) result.withExpire++;
     // A master does not load keys that have already expired.
     if (keyExpire !== 0 && keyExpire < Date.now() && !store.keepExpired) {
       result.expired++;
@@ -236,11 +253,13 @@ export function loadSnapshot(engine: Engine, file: string, replaceExisting = fal
     store.setAccessInfo(db, id, keyIdle, keyFreq);
     result.keys++;
   }
+  result.end = r.pos;
   if (version >= 5 && r.pos + 8 <= data.length) {
     const stored = data.readBigUInt64LE(r.pos);
     if (stored !== 0n && engine.config.getBool('rdbchecksum')) {
       const computed = new Crc64().update(data, 0, r.pos).value;
       if (computed !== stored) throw new RdbFormatError('Wrong RDB checksum', r.pos);
+      result.checksum = 'ok';
     }
   } else if (version >= 5) {
     throw new RdbFormatError('Short read loading the RDB checksum', r.pos);

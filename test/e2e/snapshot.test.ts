@@ -2,7 +2,8 @@
  * RDB snapshot files between cachica and Debian's redis-server: a dump.rdb Redis saved loads
  * into cachica and one cachica saved loads into Redis, every type in several databases with TTLs,
  * compared key by key; SAVE, LASTSAVE and INFO persistence; DEBUG RELOAD; SHUTDOWN and SIGTERM
- * saving; damaged and truncated files refused at start-up with the offset named.
+ * saving; damaged and truncated files refused at start-up with the offset named, and found by
+ * cachica-check-rdb.
  */
 
 import { after, describe, it } from 'node:test';
@@ -13,6 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { RawConnection, type Arg } from '../helpers/raw-connection.js';
 import { cachicaServerMain, startCachica, startRedis, type RunningServer } from '../helpers/servers.js';
+
+const checkRdbMain = path.join(path.dirname(cachicaServerMain()), 'check-rdb-main.js');
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -210,12 +213,20 @@ describe('RDB snapshots', () => {
       ['a truncated file', good.subarray(0, good.length >> 1), /unexpected end of input at offset \d+|offset \d+/],
       ['a wrong signature', Buffer.concat([Buffer.from('RODIS'), good.subarray(5)]), /Wrong signature/],
     ];
+    const check = (file: string) => spawnSync(process.execPath, [checkRdbMain, file], { encoding: 'utf8', timeout: 20_000 });
+    const ok = check(path.join(dir, 'dump.rdb'));
+    assert.equal(ok.status, 0, ok.stdout);
+    assert.match(ok.stdout, /AUX FIELD redis-ver = '7\.2\.4'\n[\s\S]*Selecting DB ID 5\n[\s\S]*Checksum OK\n.*RDB looks OK! \\o\/\n\[info\] 18 keys read\n\[info\] 1 expires\n\[info\] 0 already expired\n$/);
     for (const [name, bytes, message] of cases) {
       const bad = tempDir();
       writeFileSync(path.join(bad, 'dump.rdb'), bytes);
       const run = spawnSync(process.execPath, [cachicaServerMain(), '--port', '0', '--dir', bad, '--save', ''], { encoding: 'utf8', timeout: 20_000 });
       assert.equal(run.status, 1, `${name}: exit status, output ${run.stdout}${run.stderr}`);
       assert.match(run.stdout + run.stderr, message, name);
+      // cachica-check-rdb finds the same damage.
+      const checked = check(path.join(bad, 'dump.rdb'));
+      assert.equal(checked.status, 1, `${name}: cachica-check-rdb ${checked.stdout}`);
+      assert.match(checked.stdout, /--- RDB ERROR DETECTED ---\n\[offset \d+\] /, name);
     }
   });
 });
