@@ -14,6 +14,12 @@ import { Config } from '../server/config.js';
 import { Engine } from '../server/engine.js';
 import { loadSnapshot } from '../server/snapshot.js';
 
+// A reader that goes away (`| head`) ends the report, not with a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 function main(args: readonly string[]): number {
   if (args.length !== 1) {
     process.stderr.write('Usage: cachica-check-rdb <rdb-file-name>\n');

@@ -11,12 +11,15 @@ import { Notify } from '../server/keyspace-events.js';
 import { crc64 } from '../persistence/crc64.js';
 import { RdbFormatError, RdbReader, RdbWriter } from '../persistence/rdb-encoding.js';
 import {
+  RDB_VERSION_FIELD_EXPIRY,
   RDB_VERSION_READ,
   RDB_VERSION_WRITTEN,
   RdbType,
   readValue,
   type RdbValue,
+  writeHashWithDeadlines,
   writeImage,
+  writeListpackExHash,
   writeListpackList,
   writePlainHash,
   writePlainSet,
@@ -36,7 +39,7 @@ import type { SortedSet } from '../types/sorted-set.js';
 import type { Stream } from '../types/stream.js';
 import { argInt64 } from './args.js';
 import { NOT_INTEGER, SYNTAX } from './errors.js';
-import { isListpackEx, storeHash } from './hashes.js';
+import { isListpackEx, minDeadline, storeHash, storeHashWithDeadlines } from './hashes.js';
 import { writeWholeList } from './lists.js';
 import { buildStoredSet, isIntsetSet, setMembers } from './sets.js';
 import { storeZSet } from './zset-ops.js';
@@ -73,8 +76,10 @@ function dump(c: Client, argv: Argv): void {
     c.reply.error(refusal);
     return;
   }
-  w.byte(RDB_VERSION_WRITTEN & 0xff);
-  w.byte(RDB_VERSION_WRITTEN >>> 8);
+  // A hash with field expiry needs RDB 12's types (Redis 7.4), which older servers refuse.
+  const version = w.buf[0] === RdbType.HashMetadata || w.buf[0] === RdbType.HashListpackEx ? RDB_VERSION_FIELD_EXPIRY : RDB_VERSION_WRITTEN;
+  w.byte(version & 0xff);
+  w.byte(version >>> 8);
   const crc = crc64(w.buf, 0, w.length);
   const tail = Buffer.allocUnsafe(8);
   tail.writeBigUInt64LE(crc);
@@ -100,15 +105,20 @@ export function writeValue(store: Store, w: RdbWriter, db: Database, id: number)
       return null;
     case ValueType.Hash: {
       if (packed) {
-        if (isListpackEx(db, id)) return FIELD_EXPIRY_UNSUPPORTED;
-        writeImage(w, RdbType.HashListpack, image());
+        if (isListpackEx(db, id)) writeListpackExHash(w, minDeadline(db, id), image());
+        else writeImage(w, RdbType.HashListpack, image());
         return null;
       }
       const table = db.object<HashTable>(id);
-      if (table.hasDeadlines) return FIELD_EXPIRY_UNSUPPORTED;
       const pairs: string[] = [];
       for (let i = 0; i < table.fields.size; i++) pairs.push(table.fields.memberAt(i), table.fields.valueAt(i));
-      writePlainHash(w, pairs);
+      if (table.hasDeadlines) {
+        const deadlines: number[] = [];
+        for (let i = 0; i < pairs.length; i += 2) deadlines.push(table.deadline(pairs[i]));
+        writeHashWithDeadlines(w, minDeadline(db, id), pairs, deadlines);
+      } else {
+        writePlainHash(w, pairs);
+      }
       return null;
     }
     case ValueType.ZSet: {
@@ -134,7 +144,6 @@ export function writeValue(store: Store, w: RdbWriter, db: Database, id: number)
   }
 }
 
-const FIELD_EXPIRY_UNSUPPORTED = 'ERR DUMP of a hash with field expiry is not supported yet';
 
 /**
  * A list's elements in quicklist nodes, filled as appending them one by one fills Redis's
@@ -229,6 +238,14 @@ function restore(c: Client, argv: Argv): void {
     return c.reply.ok();
   }
   const id = storeValue(c, argv, 1, value);
+  if (id === 0) {
+    // A hash whose fields had all passed their deadlines: nothing to store.
+    if (deleted) {
+      events.changedArg(db, argv, 1, Notify.Generic, 'del');
+      c.engine.dirty++;
+    }
+    return c.reply.ok();
+  }
   if (at !== 0) db.setExpire(id, at);
   store.setAccessInfo(db, id, idle, freq);
   events.changedArg(db, argv, 1, Notify.Generic, 'restore');
@@ -238,7 +255,8 @@ function restore(c: Client, argv: Argv): void {
 
 /**
  * Set key argv[keyIndex] of the client's database to `value`, replacing any value and TTL, in
- * the encoding Redis gives a value it loads. Returns the entry.
+ * the encoding Redis gives a value it loads. Returns the entry, or 0 when nothing was left to
+ * store (a hash whose fields had all passed their deadlines).
  */
 export function storeValue(c: Client, argv: Argv, keyIndex: number, value: RdbValue): number {
   const db = c.db;
@@ -254,8 +272,21 @@ export function storeValue(c: Client, argv: Argv, keyIndex: number, value: RdbVa
     case 'set':
       buildStoredSet(c, argv, keyIndex, value.members);
       break;
-    case 'hash':
-      return storeHash(c, argv, keyIndex, value.pairs);
+    case 'hash': {
+      if (value.deadlines === undefined) return storeHash(c, argv, keyIndex, value.pairs);
+      // Fields already past their deadline are not loaded.
+      const now = c.engine.store.now();
+      const pairs: string[] = [];
+      const deadlines: number[] = [];
+      for (let i = 0; i < value.deadlines.length; i++) {
+        const at = value.deadlines[i];
+        if (at !== 0 && at <= now) continue;
+        pairs.push(value.pairs[2 * i], value.pairs[2 * i + 1]);
+        deadlines.push(at);
+      }
+      if (pairs.length === 0) return 0;
+      return storeHashWithDeadlines(c, argv, keyIndex, pairs, deadlines);
+    }
     case 'stream':
       return db.setObject(k, ks, ke, ValueType.Stream, value.stream);
     case 'zset': {

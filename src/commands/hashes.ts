@@ -170,6 +170,52 @@ export function storeHash(c: Client, argv: Argv, keyIndex: number, pairs: readon
 
 const wholeBuilder = new ListpackBuilder();
 
+/**
+ * storeHash() for fields of which some have deadlines (`deadlines[i]` for field i, 0 for none;
+ * none in the past): a listpackex, its triplets in deadline order as Redis 7.4 keeps them, when
+ * within the listpack limits, else a table; either way scheduled for the active expiry.
+ */
+export function storeHashWithDeadlines(c: Client, argv: Argv, keyIndex: number, pairs: readonly string[], deadlines: readonly number[]): number {
+  if (deadlines.every((at) => at === 0)) return storeHash(c, argv, keyIndex, pairs);
+  const limits = c.engine.store.limits;
+  const db = c.db;
+  const k = argv.bufs[keyIndex];
+  const ks = argv.starts[keyIndex];
+  const ke = argv.ends[keyIndex];
+  let packed = pairs.length / 2 <= limits.hashMaxListpackEntries;
+  for (let i = 0; packed && i < pairs.length; i++) if (pairs[i].length > limits.hashMaxListpackValue) packed = false;
+  let id: number;
+  if (packed) {
+    const order = deadlines.map((_, i) => i);
+    // Earliest first, fields without a deadline last (stable).
+    order.sort((a, b) => (deadlines[a] === 0 ? Infinity : deadlines[a]) - (deadlines[b] === 0 ? Infinity : deadlines[b]) || a - b);
+    wholeBuilder.reset();
+    for (const i of order) {
+      wholeBuilder.pushString(pairs[2 * i]);
+      wholeBuilder.pushString(pairs[2 * i + 1]);
+      wholeBuilder.pushNumber(deadlines[i]);
+    }
+    const n = wholeBuilder.finish();
+    id = db.setPacked(k, ks, ke, ValueType.Hash, wholeBuilder.buf, 0, n);
+    db.setFlags(id, EntryFlag.Packed | LISTPACK_EX);
+  } else {
+    const table = new HashTable();
+    for (let i = 0; i < pairs.length; i += 2) {
+      table.fields.set(pairs[i], pairs[i + 1]);
+      if (deadlines[i / 2] !== 0) table.setDeadline(pairs[i], deadlines[i / 2]);
+    }
+    id = db.setObject(k, ks, ke, ValueType.Hash, table);
+  }
+  fieldExpiryState(c.engine.store).due.schedule(id, minDeadline(db, id));
+  return id;
+}
+
+/** Does any hash of the store have field deadlines (so a snapshot needs RDB 12's types)? */
+export function anyFieldDeadlines(store: Store): boolean {
+  const state = stateByStore.get(store);
+  return state !== undefined && state.due.size > 0;
+}
+
 /** Convert packed hash `id` to its table form (Redis's hashTypeConvert to OBJ_ENCODING_HT). */
 function convertToTable(db: Database, id: number): HashTable {
   const b = db.packedBuffer(id);
@@ -431,7 +477,7 @@ function fieldExpiryState(store: Store): FieldExpiryState {
 }
 
 /** The earliest deadline of hash `id`'s fields, or 0 when none has one. */
-function minDeadline(db: Database, id: number): number {
+export function minDeadline(db: Database, id: number): number {
   if (db.isPacked(id)) return isListpackEx(db, id) ? hashLpMinDeadline(db.packedBuffer(id), db.packedOffset(id)) : 0;
   const expiry = db.object<HashTable>(id).expiry;
   return expiry === null ? 0 : expiry.min();

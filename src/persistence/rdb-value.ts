@@ -32,10 +32,14 @@ export const enum RdbType {
   StreamListpacks2 = 19,
   SetListpack = 20,
   StreamListpacks3 = 21,
+  HashMetadata = 24,
+  HashListpackEx = 25,
 }
 
-/** The newest RDB version this reader takes (Redis 7.2's). */
-export const RDB_VERSION_READ = 11;
+/** The newest RDB version this reader takes (Redis 7.4's, for hashes with field expiry). */
+export const RDB_VERSION_READ = 12;
+/** The version of a payload or file that holds a hash with field expiry (types 24 and 25). */
+export const RDB_VERSION_FIELD_EXPIRY = 12;
 /** The version DUMP writes: the forms used are RDB 10's, which Redis 7.0 and 7.2 load. */
 export const RDB_VERSION_WRITTEN = 10;
 
@@ -49,7 +53,7 @@ export type RdbValue =
   | { kind: 'string'; bytes: Buffer }
   | { kind: 'list'; elements: string[] }
   | { kind: 'set'; members: string[] }
-  | { kind: 'hash'; pairs: string[] }
+  | { kind: 'hash'; pairs: string[]; deadlines?: number[] }
   | { kind: 'zset'; members: string[]; scores: number[] }
   | { kind: 'stream'; stream: Stream };
 
@@ -100,6 +104,29 @@ export function writePlainHash(w: RdbWriter, pairs: readonly string[]): void {
   w.byte(RdbType.Hash);
   w.len(pairs.length / 2);
   for (const s of pairs) w.string(Buffer.from(s, 'latin1'));
+}
+
+/**
+ * A hash with field expiry (Redis 7.4, RDB 12). A listpackex image goes whole after its earliest
+ * deadline (RDB_TYPE_HASH_LISTPACK_EX); a table as RDB_TYPE_HASH_METADATA: the earliest deadline,
+ * then each field's deadline as an offset from it plus one (0 for none), field and value.
+ */
+export function writeListpackExHash(w: RdbWriter, minDeadline: number, image: Uint8Array): void {
+  w.byte(RdbType.HashListpackEx);
+  w.millis(minDeadline);
+  w.string(image);
+}
+
+export function writeHashWithDeadlines(w: RdbWriter, minDeadline: number, pairs: readonly string[], deadlines: readonly number[]): void {
+  w.byte(RdbType.HashMetadata);
+  w.millis(minDeadline);
+  w.len(pairs.length / 2);
+  for (let i = 0; i < pairs.length; i += 2) {
+    const at = deadlines[i / 2];
+    w.len(at === 0 ? 0 : at - minDeadline + 1);
+    w.string(Buffer.from(pairs[i], 'latin1'));
+    w.string(Buffer.from(pairs[i + 1], 'latin1'));
+  }
 }
 
 /** RDB_TYPE_ZSET_2: members with binary scores, from the greatest to the smallest, as Redis. */
@@ -208,6 +235,31 @@ export function readValue(r: RdbReader, type: number): RdbValue {
       const pairs = listpackElements(r.string(), at);
       if (pairs.length % 2 !== 0) throw new RdbFormatError('hash listpack with an odd number of entries', at);
       return { kind: 'hash', pairs: unique(pairs, 2, at) };
+    }
+    case RdbType.HashListpackEx: {
+      r.millis();
+      const flat = listpackElements(r.string(), at);
+      if (flat.length % 3 !== 0) throw new RdbFormatError('hash listpack with field expiry of a wrong length', at);
+      const pairs: string[] = [];
+      const deadlines: number[] = [];
+      for (let i = 0; i < flat.length; i += 3) {
+        const deadline = Number(flat[i + 2]);
+        if (!/^(0|[1-9][0-9]*)$/.test(flat[i + 2]) || !Number.isSafeInteger(deadline)) throw new RdbFormatError('bad field deadline', at);
+        pairs.push(flat[i], flat[i + 1]);
+        deadlines.push(deadline);
+      }
+      return { kind: 'hash', pairs: unique(pairs, 2, at), deadlines };
+    }
+    case RdbType.HashMetadata: {
+      const min = Number(r.millis());
+      const pairs: string[] = [];
+      const deadlines: number[] = [];
+      for (let n = nonEmpty(r); n > 0; n--) {
+        const ttl = r.len();
+        deadlines.push(ttl === 0 ? 0 : min + ttl - 1);
+        pairs.push(latin1(r.string()), latin1(r.string()));
+      }
+      return { kind: 'hash', pairs: unique(pairs, 2, at), deadlines };
     }
     case RdbType.ZSet:
     case RdbType.ZSet2: {

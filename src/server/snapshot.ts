@@ -14,6 +14,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, w
 import path from 'node:path';
 import { Argv } from '../protocol/argv.js';
 import { storeValue, writeValue } from '../commands/dump.js';
+import { anyFieldDeadlines } from '../commands/hashes.js';
 import { Crc64 } from '../persistence/crc64.js';
 import { RdbFormatError, RdbReader, RdbWriter } from '../persistence/rdb-encoding.js';
 import { readValue } from '../persistence/rdb-value.js';
@@ -92,7 +93,8 @@ function writeSnapshot(engine: Engine, fd: number): void {
     while (at < w.length) at += writeSync(fd, w.buf, at, w.length - at);
     w.length = 0;
   };
-  w.bytes(Buffer.from('REDIS0010', 'latin1'));
+  // RDB 10 loads in Redis 7.0 and 7.2; hashes with field expiry need 7.4's RDB 12.
+  w.bytes(Buffer.from(anyFieldDeadlines(engine.store) ? 'REDIS0012' : 'REDIS0010', 'latin1'));
   const aux = (key: string, value: string): void => {
     w.byte(Opcode.Aux);
     w.string(Buffer.from(key, 'latin1'));
@@ -177,7 +179,7 @@ export function loadSnapshot(engine: Engine, file: string, replaceExisting = fal
   const data = readFileSync(file);
   if (data.length < 9 || data.toString('latin1', 0, 5) !== 'REDIS') throw new RdbFormatError('Wrong signature trying to load DB from file', 0);
   const version = Number(data.toString('latin1', 5, 9));
-  if (!(version >= 1 && version <= 11)) throw new RdbFormatError(`Can't handle RDB format version ${data.toString('latin1', 5, 9)}`, 5);
+  if (!(version >= 1 && version <= 12)) throw new RdbFormatError(`Can't handle RDB format version ${data.toString('latin1', 5, 9)}`, 5);
   const r = new RdbReader(data, 9);
   const store = engine.store;
   const loader = new Client(engine, 0);
@@ -249,6 +251,10 @@ export function loadSnapshot(engine: Engine, file: string, replaceExisting = fal
     // Strings, most keys, skip the argument vector the collection builders take.
     const id =
       value.kind === 'string' ? db.addString(key, 0, key.length, value.bytes, 0, value.bytes.length) : storeValue(loader, Argv.from([key]), 0, value);
+    if (id === 0) {
+      result.expired++;
+      continue;
+    }
     if (keyExpire !== 0) db.setExpire(id, keyExpire);
     store.setAccessInfo(db, id, keyIdle, keyFreq);
     result.keys++;
