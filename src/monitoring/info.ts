@@ -18,6 +18,7 @@ import { arch, machine, release, totalmem, type as osType } from 'node:os';
 import type { Engine } from '../server/engine.js';
 import { ChannelKind } from '../server/pubsub.js';
 import { CACHICA_VERSION, SERVER_VERSION } from '../server/version.js';
+import type { SnapshotLoader } from '../server/snapshot.js';
 
 // ---------------------------------------------------------------------------------------------
 // Identity: run_id and replication IDs
@@ -340,8 +341,9 @@ function memorySection(engine: Engine): Lines {
  * never saved and never loaded: rdb_last_save_time is the start time, as Redis sets it.
  */
 function persistenceSection(engine: Engine): Lines {
+  const loading = engine.loading;
   return [
-    'loading:0',
+    `loading:${loading === null ? 0 : 1}`,
     'async_loading:0',
     'current_cow_peak:0',
     'current_cow_size:0',
@@ -371,6 +373,23 @@ function persistenceSection(engine: Engine): Lines {
     'aof_last_cow_size:0',
     'module_fork_in_progress:0',
     'module_fork_last_cow_size:0',
+    ...(loading === null ? [] : loadingLines(loading.loader, loading.startedAt, loading.rdbUsedMem)),
+  ];
+}
+
+/** The progress of a load, as Redis adds it to the section while it loads. */
+function loadingLines(loader: SnapshotLoader, startedAt: number, rdbUsedMem: number): Lines {
+  const total = loader.totalBytes;
+  const loaded = loader.loadedBytes;
+  const elapsed = (Date.now() - startedAt) / 1000;
+  const eta = loaded === 0 ? 1 : Math.floor((elapsed * (total - loaded)) / loaded);
+  return [
+    `loading_start_time:${Math.floor(startedAt / 1000)}`,
+    `loading_total_bytes:${total}`,
+    `loading_rdb_used_mem:${rdbUsedMem}`,
+    `loading_loaded_bytes:${loaded}`,
+    `loading_loaded_perc:${fixed2((loaded * 100) / total)}`,
+    `loading_eta_seconds:${eta}`,
   ];
 }
 

@@ -25,6 +25,7 @@ import { PubSub } from './pubsub.js';
 import { Stats } from './stats.js';
 import { ClientPause } from './client-pause.js';
 import { Evict, Eviction, OOM_ERROR } from './eviction.js';
+import type { SnapshotLoader } from './snapshot.js';
 import { Monitors } from './monitor.js';
 import { Tracking } from './tracking.js';
 import { ReplyWriter } from '../protocol/reply-writer.js';
@@ -100,6 +101,8 @@ export class Engine {
     lastLoadKeysLoaded: 0,
     lastLoadKeysExpired: 0,
   };
+  /** The snapshot being loaded at start-up, while it is (commands then get -LOADING). */
+  loading: { loader: SnapshotLoader; startedAt: number; rdbUsedMem: number } | null = null;
   /** The maxmemory setting, in bytes; 0 for no limit. */
   maxmemory = 0;
   /** The clients' buffers as the cron last summed them, for the check before each command. */
@@ -323,6 +326,11 @@ export class Engine {
       );
       return cmd;
     }
+    // Only commands flagged `loading` run while the dataset loads; EXEC only if all it queued are.
+    if (this.loading !== null && !this.runsWhileLoading(client, cmd)) {
+      this.reject(client, cmd, 'LOADING Redis is loading the dataset in memory');
+      return cmd;
+    }
     const handler = cmd.handler;
     if (handler === null) {
       // A container reached without a subcommand it knows (arity let it through).
@@ -373,6 +381,12 @@ export class Engine {
       this.reject(client, cmd, OOM_ERROR);
     }
     return true;
+  }
+
+  private runsWhileLoading(client: Client, cmd: Command): boolean {
+    if ((cmd.bits & CommandBit.Loading) === 0) return false;
+    if (cmd.name !== 'exec' || client.multi === null) return true;
+    return client.multi.every((q) => (q.cmd.bits & CommandBit.Loading) !== 0);
   }
 
   /** used_memory: the dataset's bytes and the clients' buffers (see Store.datasetBytes). */

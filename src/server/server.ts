@@ -27,10 +27,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   engine.startCron();
   const warmMs = await warmUp(engine, net);
   engine.log.verbose(`Warmed up the serving path in ${warmMs.toFixed(0)} ms`);
-  // After the warm-up, whose keys must not meet the data.
-  loadAtStartup(engine);
   await net.listen();
   engine.log.notice(`Server initialized, listening on ${net.addresses().join(', ') || 'nothing'}`);
+  // After the warm-up, whose keys must not meet the data; clients get -LOADING meanwhile.
+  await loadAtStartup(engine);
   engine.log.notice('Ready to accept connections');
   return {
     engine,

@@ -12,6 +12,7 @@
 
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Argv } from '../protocol/argv.js';
 import { storeValue, writeValue } from '../commands/dump.js';
 import { anyFieldDeadlines } from '../commands/hashes.js';
@@ -171,117 +172,211 @@ export interface LoadObserver {
 }
 
 /**
- * rdbLoad: read the snapshot at `file` into the databases; a key already there is an error,
- * or with `replaceExisting` is replaced (DEBUG RELOAD MERGE). Throws RdbFormatError, or a file
- * system error, when the file cannot be loaded whole.
+ * rdbLoad as a resumable reader: step() loads records until a deadline, so the server can load
+ * at start-up while it answers clients (-LOADING, and INFO's loading_* fields). A key already
+ * in the databases is an error, or with `replaceExisting` is replaced (DEBUG RELOAD MERGE).
+ * step() throws RdbFormatError when the file cannot be loaded whole.
  */
-export function loadSnapshot(engine: Engine, file: string, replaceExisting = false, observer: LoadObserver = {}): LoadResult {
-  const data = readFileSync(file);
-  if (data.length < 9 || data.toString('latin1', 0, 5) !== 'REDIS') throw new RdbFormatError('Wrong signature trying to load DB from file', 0);
-  const version = Number(data.toString('latin1', 5, 9));
-  if (!(version >= 1 && version <= 12)) throw new RdbFormatError(`Can't handle RDB format version ${data.toString('latin1', 5, 9)}`, 5);
-  const r = new RdbReader(data, 9);
-  const store = engine.store;
-  const loader = new Client(engine, 0);
-  const result: LoadResult = { keys: 0, expired: 0, withExpire: 0, end: 0, checksum: 'disabled' };
-  let expire = 0;
-  let idle = -1;
-  let freq = -1;
-  for (;;) {
-    const at = r.pos;
-    const type = r.byte();
-    if (type === Opcode.Eof) break;
-    switch (type) {
-      case Opcode.ExpireTimeMs:
-        expire = Number(r.millis());
-        continue;
-      case Opcode.ExpireTime: {
-        const b = r.bytes(4);
-        expire = (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) * 1000;
-        continue;
+export class SnapshotLoader {
+  readonly result: LoadResult = { keys: 0, expired: 0, withExpire: 0, end: 0, checksum: 'disabled' };
+  private readonly data: Buffer;
+  private readonly version: number;
+  private readonly r: RdbReader;
+  private readonly loader: Client;
+  private expire = 0;
+  private idle = -1;
+  private freq = -1;
+  private finished = false;
+
+  constructor(
+    private readonly engine: Engine,
+    file: string,
+    private readonly replaceExisting = false,
+    private readonly observer: LoadObserver = {},
+  ) {
+    const data = readFileSync(file);
+    if (data.length < 9 || data.toString('latin1', 0, 5) !== 'REDIS') throw new RdbFormatError('Wrong signature trying to load DB from file', 0);
+    this.version = Number(data.toString('latin1', 5, 9));
+    if (!(this.version >= 1 && this.version <= 12)) throw new RdbFormatError(`Can't handle RDB format version ${data.toString('latin1', 5, 9)}`, 5);
+    this.data = data;
+    this.r = new RdbReader(data, 9);
+    this.loader = new Client(engine, 0);
+  }
+
+  /** Bytes of the file, and bytes read so far. */
+  get totalBytes(): number {
+    return this.data.length;
+  }
+
+  get loadedBytes(): number {
+    return this.r.pos;
+  }
+
+  /** Load until performance.now() passes `deadline` (checked every 64 records); true when done. */
+  step(deadline: number): boolean {
+    const { r, engine, result } = this;
+    const store = engine.store;
+    for (let n = 0; !this.finished; n++) {
+      if ((n & 63) === 63 && performance.now() > deadline) return false;
+      const at = r.pos;
+      const type = r.byte();
+      switch (type) {
+        case Opcode.Eof:
+          this.finish();
+          continue;
+        case Opcode.ExpireTimeMs:
+          this.expire = Number(r.millis());
+          continue;
+        case Opcode.ExpireTime: {
+          const b = r.bytes(4);
+          this.expire = (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) * 1000;
+          continue;
+        }
+        case Opcode.Idle:
+          this.idle = r.len();
+          continue;
+        case Opcode.Freq:
+          this.freq = r.byte();
+          continue;
+        case Opcode.SelectDb: {
+          const index = r.len();
+          if (index >= store.databases.length) throw new RdbFormatError(`FATAL: Data file was created with a Redis server configured to handle more than ${store.databases.length} databases. Exiting`, at);
+          this.loader.selectDb(index);
+          this.observer.selectDb?.(index, at);
+          continue;
+        }
+        case Opcode.ResizeDb:
+          r.len();
+          r.len();
+          continue;
+        case Opcode.Aux: {
+          const key = r.string();
+          const value = r.string();
+          this.observer.aux?.(Buffer.from(key).toString('latin1'), Buffer.from(value).toString('latin1'), at);
+          continue;
+        }
+        case Opcode.ModuleAux:
+        case Opcode.Function:
+        case Opcode.Function2:
+          throw new RdbFormatError('the file holds modules or functions, which cachica cannot load yet', at);
       }
-      case Opcode.Idle:
-        idle = r.len();
-        continue;
-      case Opcode.Freq:
-        freq = r.byte();
-        continue;
-      case Opcode.SelectDb: {
-        const index = r.len();
-        if (index >= store.databases.length) throw new RdbFormatError(`FATAL: Data file was created with a Redis server configured to handle more than ${store.databases.length} databases. Exiting`, at);
-        loader.selectDb(index);
-        observer.selectDb?.(index, at);
-        continue;
-      }
-      case Opcode.ResizeDb:
-        r.len();
-        r.len();
-        continue;
-      case Opcode.Aux: {
-        const key = r.string();
-        const value = r.string();
-        observer.aux?.(Buffer.from(key).toString('latin1'), Buffer.from(value).toString('latin1'), at);
-        continue;
-      }
-      case Opcode.ModuleAux:
-      case Opcode.Function:
-      case Opcode.Function2:
-        throw new RdbFormatError('the file holds modules or functions, which cachica cannot load yet', at);
+      this.loadKey(type, at);
     }
+    return true;
+  }
+
+  private loadKey(type: number, at: number): void {
+    const { r, result } = this;
+    const store = this.engine.store;
     const key = r.string();
     const value = readValue(r, type);
-    const keyExpire = expire;
-    const keyIdle = idle;
-    const keyFreq = freq;
-    expire = 0;
-    idle = -1;
-    freq = -1;
+    const keyExpire = this.expire;
+    const keyIdle = this.idle;
+    const keyFreq = this.freq;
+    this.expire = 0;
+    this.idle = -1;
+    this.freq = -1;
     if (keyExpire !== 0) result.withExpire++;
     // A master does not load keys that have already expired.
     if (keyExpire !== 0 && keyExpire < Date.now() && !store.keepExpired) {
       result.expired++;
-      continue;
+      return;
     }
-    const db = loader.db;
+    const db = this.loader.db;
     const existing = db.find(key, 0, key.length, Lookup.NoTouch);
     if (existing !== 0) {
-      if (!replaceExisting) throw new RdbFormatError(`Duplicate key '${Buffer.from(key).toString('latin1')}' found in RDB file`, at);
+      if (!this.replaceExisting) throw new RdbFormatError(`Duplicate key '${Buffer.from(key).toString('latin1')}' found in RDB file`, at);
       db.delete(existing);
     }
     // Strings, most keys, skip the argument vector the collection builders take.
     const id =
-      value.kind === 'string' ? db.addString(key, 0, key.length, value.bytes, 0, value.bytes.length) : storeValue(loader, Argv.from([key]), 0, value);
+      value.kind === 'string' ? db.addString(key, 0, key.length, value.bytes, 0, value.bytes.length) : storeValue(this.loader, Argv.from([key]), 0, value);
     if (id === 0) {
       result.expired++;
-      continue;
+      return;
     }
     if (keyExpire !== 0) db.setExpire(id, keyExpire);
     store.setAccessInfo(db, id, keyIdle, keyFreq);
     result.keys++;
   }
-  result.end = r.pos;
-  if (version >= 5 && r.pos + 8 <= data.length) {
+
+  /** After EOF: the checksum, when the file has one and the configuration checks it. */
+  private finish(): void {
+    const { r, data, result } = this;
+    this.finished = true;
+    result.end = r.pos;
+    if (this.version < 5) return;
+    if (r.pos + 8 > data.length) throw new RdbFormatError('Short read loading the RDB checksum', r.pos);
     const stored = data.readBigUInt64LE(r.pos);
-    if (stored !== 0n && engine.config.getBool('rdbchecksum')) {
+    if (stored !== 0n && this.engine.config.getBool('rdbchecksum')) {
       const computed = new Crc64().update(data, 0, r.pos).value;
       if (computed !== stored) throw new RdbFormatError('Wrong RDB checksum', r.pos);
       result.checksum = 'ok';
     }
-  } else if (version >= 5) {
-    throw new RdbFormatError('Short read loading the RDB checksum', r.pos);
   }
-  return result;
 }
 
-/** Load the snapshot at start-up, if there is one (loadDataFromDisk). */
-export function loadAtStartup(engine: Engine): void {
+/** Load the snapshot at `file` in one go (DEBUG RELOAD, cachica-check-rdb). */
+export function loadSnapshot(engine: Engine, file: string, replaceExisting = false, observer: LoadObserver = {}): LoadResult {
+  const loader = new SnapshotLoader(engine, file, replaceExisting, observer);
+  loader.step(Infinity);
+  return loader.result;
+}
+
+/** Longest a slice of the start-up load holds the event loop. */
+const LOAD_SLICE_MS = 5;
+
+/**
+ * loadDataFromDisk: load the snapshot at start-up, if there is one, in slices while the server
+ * answers: commands not flagged `loading` get -LOADING until it is done (engine.loading), INFO
+ * shows the progress. A file that cannot be loaded ends the process, as it ends Redis. Resolves
+ * when the load is done.
+ */
+export function loadAtStartup(engine: Engine): Promise<void> {
   const file = snapshotPath(engine);
-  if (!existsSync(file)) return;
+  if (!existsSync(file)) return Promise.resolve();
   const started = Date.now();
-  const { keys, expired } = loadSnapshot(engine, file);
-  const p = engine.persistence;
-  p.lastLoadKeysLoaded = keys;
-  p.lastLoadKeysExpired = expired;
-  engine.log.notice(`Done loading RDB, keys loaded: ${keys}, keys expired: ${expired}.`);
-  engine.log.notice(`DB loaded from disk: ${((Date.now() - started) / 1000).toFixed(3)} seconds`);
+  let loader: SnapshotLoader;
+  const state = { loader: null as unknown as SnapshotLoader, startedAt: started, rdbUsedMem: 0 };
+  const log = engine.log;
+  try {
+    // The aux fields Redis reports as it starts a load (rdbLoadRioWithLoadingCtx).
+    loader = new SnapshotLoader(engine, file, false, {
+      aux: (key, value) => {
+        if (key === 'redis-ver') log.notice(`Loading RDB produced by version ${value}`);
+        else if (key === 'ctime') log.notice(`RDB age ${Math.max(0, Math.floor(Date.now() / 1000) - Number(value))} seconds`);
+        else if (key === 'used-mem') {
+          state.rdbUsedMem = Number(value) || 0;
+          log.notice(`RDB memory usage when created ${(state.rdbUsedMem / 1024 / 1024).toFixed(2)} Mb`);
+        }
+      },
+    });
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  state.loader = loader;
+  engine.loading = state;
+  return new Promise((resolve, reject) => {
+    const slice = (): void => {
+      try {
+        if (!loader.step(performance.now() + LOAD_SLICE_MS)) {
+          setImmediate(slice);
+          return;
+        }
+      } catch (e) {
+        engine.loading = null;
+        reject(e);
+        return;
+      }
+      engine.loading = null;
+      const { keys, expired } = loader.result;
+      const p = engine.persistence;
+      p.lastLoadKeysLoaded = keys;
+      p.lastLoadKeysExpired = expired;
+      engine.log.notice(`Done loading RDB, keys loaded: ${keys}, keys expired: ${expired}.`);
+      engine.log.notice(`DB loaded from disk: ${((Date.now() - started) / 1000).toFixed(3)} seconds`);
+      resolve();
+    };
+    slice();
+  });
 }

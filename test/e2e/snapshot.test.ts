@@ -8,12 +8,12 @@
 
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RawConnection, type Arg } from '../helpers/raw-connection.js';
-import { cachicaServerMain, startCachica, startRedis, type RunningServer } from '../helpers/servers.js';
+import { cachicaServerMain, freePort, startCachica, startRedis, type RunningServer } from '../helpers/servers.js';
 
 const checkRdbMain = path.join(path.dirname(cachicaServerMain()), 'check-rdb-main.js');
 
@@ -200,6 +200,42 @@ describe('RDB snapshots', () => {
     await server.stop();
     assert.ok(existsSync(path.join(dir, 'dump.rdb')));
     assert.match(server.logs(), /DB saved on disk/);
+  });
+
+  it('loads at start-up while answering: -LOADING, INFO loading_*, then the data', async () => {
+    const dir = tempDir();
+    const first = await startCachica({ args: ['--dir', dir] });
+    const admin = await RawConnection.connect(first.port, first.host);
+    await admin.call(['DEBUG', 'POPULATE', '1000000']);
+    await saveAndStop(first);
+    await admin.close().catch(() => {});
+    const port = await freePort();
+    const child = spawn(process.execPath, [cachicaServerMain(), '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''], { stdio: 'ignore' });
+    try {
+      let conn: RawConnection | null = null;
+      for (let i = 0; i < 500 && conn === null; i++) {
+        conn = await RawConnection.connect(port, '127.0.0.1').catch(() => null);
+        if (conn === null) await new Promise((r) => setTimeout(r, 10));
+      }
+      assert.ok(conn !== null, 'the server listens');
+      const replies = new Set<string>();
+      let sawProgress = false;
+      for (;;) {
+        const reply = text(await conn.call(['GET', 'key:7']));
+        replies.add(reply);
+        if (reply !== '-LOADING Redis is loading the dataset in memory\r\n') break;
+        const info = text(await conn.call(['INFO', 'persistence']));
+        if (/\r\nloading:1\r\n/.test(info) && /\r\nloading_loaded_perc:\d+\.\d\d\r\n/.test(info) && /\r\nloading_total_bytes:\d+\r\n/.test(info)) sawProgress = true;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.deepEqual([...replies], ['-LOADING Redis is loading the dataset in memory\r\n', '$7\r\nvalue:7\r\n']);
+      assert.ok(sawProgress, 'INFO showed the load in progress');
+      assert.match(text(await conn.call(['INFO', 'persistence'])), /\r\nloading:0\r\n/);
+      assert.equal(text(await conn.call(['DBSIZE'])), ':1000000\r\n');
+      await conn.close();
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('refuses a damaged or truncated file at start-up, naming the offset', async () => {
