@@ -325,7 +325,10 @@ export class Database {
     return id;
   }
 
-  /** Add key k[ks, ke), which the caller knows to be absent, as the string v[vs, ve]: one lookup fewer than setString (loading a snapshot). */
+  /**
+   * Add key k[ks, ke), which the caller knows to be absent, as the string v[vs, ve): one
+   * lookup fewer than setString (loading a snapshot).
+   */
   addString(k: Uint8Array, ks: number, ke: number, v: Uint8Array, vs: number, ve: number): number {
     const id = this.create(k, ks, ke, ValueType.String);
     this.writeString(id, v, vs, ve);
