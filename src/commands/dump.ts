@@ -8,7 +8,7 @@
 import type { Argv } from '../protocol/argv.js';
 import type { Client } from '../server/client.js';
 import { Notify } from '../server/keyspace-events.js';
-import { crc64 } from '../persistence/crc64.js';
+import { Crc64, crc64 } from '../persistence/crc64.js';
 import { RdbFormatError, RdbReader, RdbWriter } from '../persistence/rdb-encoding.js';
 import {
   RDB_VERSION_FIELD_EXPIRY,
@@ -32,15 +32,13 @@ import { Lookup, type Database } from '../store/database.js';
 import type { Store } from '../store/store.js';
 import { ValueType } from '../store/entries.js';
 import type { HashTable } from '../types/hash-table.js';
-import { ListpackBuilder } from '../types/listpack.js';
-import { listpackEntrySize } from '../types/quicklist.js';
 import type { QuickList } from '../types/quicklist.js';
 import type { SortedSet } from '../types/sorted-set.js';
 import type { Stream } from '../types/stream.js';
 import { argInt64 } from './args.js';
 import { NOT_INTEGER, SYNTAX } from './errors.js';
 import { isListpackEx, minDeadline, storeHash, storeHashWithDeadlines } from './hashes.js';
-import { writeWholeList } from './lists.js';
+import { quicklistNodes, writeWholeList } from './lists.js';
 import { buildStoredSet, isIntsetSet, setMembers } from './sets.js';
 import { storeZSet } from './zset-ops.js';
 import type { CommandEntry } from './types.js';
@@ -48,15 +46,8 @@ import type { CommandEntry } from './types.js';
 const BAD_PAYLOAD = 'ERR DUMP payload version or checksum are wrong';
 const BAD_FORMAT = 'ERR Bad data format';
 const FOOTER_BYTES = 10;
-/** quicklist's byte limits per node for negative list-max-listpack-size values. */
-const NODE_SIZE_LIMITS = [4096, 8192, 16384, 32768, 65536];
-/** SIZE_SAFETY_LIMIT and SIZE_ESTIMATE_OVERHEAD of quicklist.c. */
-const SIZE_SAFETY_LIMIT = 8192;
-const SIZE_ESTIMATE_OVERHEAD = 8;
-const EMPTY_LISTPACK_BYTES = 7;
 
 const writer = new RdbWriter();
-const nodeBuilder = new ListpackBuilder();
 
 // ---------------------------------------------------------------------------------------------
 // DUMP
@@ -80,10 +71,7 @@ function dump(c: Client, argv: Argv): void {
   const version = w.buf[0] === RdbType.HashMetadata || w.buf[0] === RdbType.HashListpackEx ? RDB_VERSION_FIELD_EXPIRY : RDB_VERSION_WRITTEN;
   w.byte(version & 0xff);
   w.byte(version >>> 8);
-  const crc = crc64(w.buf, 0, w.length);
-  const tail = Buffer.allocUnsafe(8);
-  tail.writeBigUInt64LE(crc);
-  w.bytes(tail);
+  w.bytes(new Crc64().update(w.buf, 0, w.length).bytes());
   c.reply.bulkBytes(w.buf, 0, w.length);
 }
 
@@ -144,35 +132,6 @@ export function writeValue(store: Store, w: RdbWriter, db: Database, id: number)
   }
 }
 
-
-/**
- * A list's elements in quicklist nodes, filled as appending them one by one fills Redis's
- * (_quicklistNodeAllowInsert): a node takes an element while its bytes plus the element's
- * length plus 8 stay within the size limit of a negative list-max-listpack-size, or, for a
- * positive one, while it has fewer elements than that and stays within 8 KB.
- */
-function quicklistNodes(elements: readonly string[], fill: number): Uint8Array[] {
-  const byteLimit = fill < 0 ? NODE_SIZE_LIMITS[Math.min(-fill - 1, NODE_SIZE_LIMITS.length - 1)] : SIZE_SAFETY_LIMIT;
-  const countLimit = fill > 0 ? fill : Infinity;
-  const nodes: Uint8Array[] = [];
-  const b = nodeBuilder;
-  b.reset();
-  let count = 0;
-  let bytes = EMPTY_LISTPACK_BYTES;
-  for (const e of elements) {
-    if (count > 0 && (bytes + e.length + SIZE_ESTIMATE_OVERHEAD > byteLimit || count + 1 > countLimit)) {
-      nodes.push(Buffer.from(b.buf.subarray(0, b.finish())));
-      b.reset();
-      count = 0;
-      bytes = EMPTY_LISTPACK_BYTES;
-    }
-    b.pushString(e);
-    count++;
-    bytes += listpackEntrySize(e);
-  }
-  nodes.push(Buffer.from(b.buf.subarray(0, b.finish())));
-  return nodes;
-}
 
 // ---------------------------------------------------------------------------------------------
 // RESTORE

@@ -28,7 +28,7 @@ import { Notify } from '../server/keyspace-events.js';
 import { Lookup, type Database } from '../store/database.js';
 import { base, CHUNK_SHIFT, EntryFlag, HASH, META, ValueType } from '../store/entries.js';
 import { globMatch } from '../store/glob.js';
-import type { Store } from '../store/store.js';
+import type { EncodingLimits, Store } from '../store/store.js';
 import { DueHashes } from '../types/field-expiry.js';
 import {
   hashLpCountDue,
@@ -147,17 +147,10 @@ function commitEdit(db: Database, id: number): void {
  * hash-max-listpack-entries and -value, else a table.
  */
 export function storeHash(c: Client, argv: Argv, keyIndex: number, pairs: readonly string[]): number {
-  const limits = c.engine.store.limits;
   const k = argv.bufs[keyIndex];
   const ks = argv.starts[keyIndex];
   const ke = argv.ends[keyIndex];
-  let packed = pairs.length / 2 <= limits.hashMaxListpackEntries;
-  let total = 0;
-  for (let i = 0; packed && i < pairs.length; i++) {
-    total += pairs[i].length;
-    if (pairs[i].length > limits.hashMaxListpackValue || total > LISTPACK_SAFETY_SIZE) packed = false;
-  }
-  if (packed) {
+  if (fitsListpack(c.engine.store.limits, pairs)) {
     wholeBuilder.reset();
     for (const s of pairs) wholeBuilder.pushString(s);
     const n = wholeBuilder.finish();
@@ -170,6 +163,17 @@ export function storeHash(c: Client, argv: Argv, keyIndex: number, pairs: readon
 
 const wholeBuilder = new ListpackBuilder();
 
+/** Can a hash of `pairs` (field, value, ...) be a listpack under the hash-max-listpack limits? */
+function fitsListpack(limits: EncodingLimits, pairs: readonly string[]): boolean {
+  if (pairs.length / 2 > limits.hashMaxListpackEntries) return false;
+  let total = 0;
+  for (const s of pairs) {
+    total += s.length;
+    if (s.length > limits.hashMaxListpackValue || total > LISTPACK_SAFETY_SIZE) return false;
+  }
+  return true;
+}
+
 /**
  * storeHash() for fields of which some have deadlines (`deadlines[i]` for field i, 0 for none;
  * none in the past): a listpackex, its triplets in deadline order as Redis 7.4 keeps them, when
@@ -177,15 +181,12 @@ const wholeBuilder = new ListpackBuilder();
  */
 export function storeHashWithDeadlines(c: Client, argv: Argv, keyIndex: number, pairs: readonly string[], deadlines: readonly number[]): number {
   if (deadlines.every((at) => at === 0)) return storeHash(c, argv, keyIndex, pairs);
-  const limits = c.engine.store.limits;
   const db = c.db;
   const k = argv.bufs[keyIndex];
   const ks = argv.starts[keyIndex];
   const ke = argv.ends[keyIndex];
-  let packed = pairs.length / 2 <= limits.hashMaxListpackEntries;
-  for (let i = 0; packed && i < pairs.length; i++) if (pairs[i].length > limits.hashMaxListpackValue) packed = false;
   let id: number;
-  if (packed) {
+  if (fitsListpack(c.engine.store.limits, pairs)) {
     const order = deadlines.map((_, i) => i);
     // Earliest first, fields without a deadline last (stable).
     order.sort((a, b) => (deadlines[a] === 0 ? Infinity : deadlines[a]) - (deadlines[b] === 0 ? Infinity : deadlines[b]) || a - b);

@@ -196,7 +196,7 @@ function databaseArgOrReply(c: Client, argv: Argv, i: number): Database | null {
 
 /** Is an LFU maxmemory-policy selected (the clock bits then hold LFU data, not LRU)? */
 function lfuPolicy(c: Client): boolean {
-  return c.engine.config.get('maxmemory-policy').endsWith('lfu');
+  return c.engine.store.lfu;
 }
 
 // ---------------------------------------------------------------------------------------------

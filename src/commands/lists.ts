@@ -75,6 +75,8 @@ const enum End {
 const SIZE_LEVELS = [4096, 8192, 16384, 32768, 65536];
 /** With a positive list-max-listpack-size, a listpack still stays within 8 KB (SIZE_SAFETY_LIMIT). */
 const SIZE_SAFETY_LIMIT = 8192;
+/** What quicklist.c adds to an element's length when it estimates a node's growth. */
+const SIZE_ESTIMATE_OVERHEAD = 8;
 /** C's UINT_MAX: the element limit of a size-limited list. */
 const UINT_MAX = 4294967295;
 
@@ -974,7 +976,7 @@ export function writeWholeList(c: Client, argv: Argv, keyIndex: number, elements
   let nodeBytes = EMPTY_LISTPACK.length;
   let oneNode = true;
   for (let i = 0; i < elements.length && oneNode; i++) {
-    if (i > 0 && nodeBytes + elements[i].length + 8 > SIZE_LEVELS[1]) oneNode = false;
+    if (i > 0 && nodeBytes + elements[i].length + SIZE_ESTIMATE_OVERHEAD > SIZE_LEVELS[1]) oneNode = false;
     nodeBytes += listpackEntrySize(elements[i]);
   }
   if (oneNode && nodeBytes <= sizeLimit(fill) && elements.length <= countLimit(fill)) {
@@ -987,6 +989,31 @@ export function writeWholeList(c: Client, argv: Argv, keyIndex: number, elements
   const list = new QuickList();
   for (const element of elements) list.pushTail(element);
   db.setObject(k, ks, ke, ValueType.List, list);
+}
+
+/**
+ * A list's elements as quicklist node images (DUMP and snapshots), filled as appending them one
+ * by one fills Redis's nodes (_quicklistNodeAllowInsert): a node takes an element while its
+ * bytes plus the element's length plus SIZE_ESTIMATE_OVERHEAD stay within the limits.
+ */
+export function quicklistNodes(elements: readonly string[], fill: number): Uint8Array[] {
+  const nodes: Uint8Array[] = [];
+  builder.reset();
+  let count = 0;
+  let bytes = EMPTY_LISTPACK.length;
+  for (const e of elements) {
+    if (count > 0 && exceedsListpack(fill, bytes + e.length + SIZE_ESTIMATE_OVERHEAD, count + 1)) {
+      nodes.push(Buffer.from(builder.buf.subarray(0, builder.finish())));
+      builder.reset();
+      count = 0;
+      bytes = EMPTY_LISTPACK.length;
+    }
+    builder.pushString(e);
+    count++;
+    bytes += listpackEntrySize(e);
+  }
+  nodes.push(Buffer.from(builder.buf.subarray(0, builder.finish())));
+  return nodes;
 }
 
 /** The elements of the list at entry `id`, head first (SORT reads its input with this). */

@@ -212,14 +212,8 @@ export function readValue(r: RdbReader, type: number): RdbValue {
       return { kind: 'list', elements: readQuicklist2(r) };
     case RdbType.Set: {
       const members: string[] = [];
-      const seen = new Set<string>();
-      for (let n = nonEmpty(r); n > 0; n--) {
-        const m = latin1(r.string());
-        if (seen.has(m)) throw new RdbFormatError('duplicate set member', at);
-        seen.add(m);
-        members.push(m);
-      }
-      return { kind: 'set', members };
+      for (let n = nonEmpty(r); n > 0; n--) members.push(latin1(r.string()));
+      return { kind: 'set', members: unique(members, 1, at) };
     }
     case RdbType.SetIntset:
       return { kind: 'set', members: intsetMembers(r.string(), at) };

@@ -108,12 +108,14 @@ export class Eviction {
     const limitMs = this.timeLimitMs();
     let evicted = 0;
     const store = engine.store;
+    let dataset = store.datasetBytes;
     while (used > maxmemory) {
       const pick = this.pick();
       if (pick === null) return this.settled(Evict.Fail);
-      const before = store.datasetBytes;
       this.evict(pick.db, pick.id);
-      used -= before - store.datasetBytes;
+      const after = store.datasetBytes;
+      used -= dataset - after;
+      dataset = after;
       evicted++;
       if (evicted % 16 === 0 && performance.now() - started > limitMs) {
         this.scheduleSlices();

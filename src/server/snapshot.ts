@@ -107,9 +107,8 @@ function writeSnapshot(engine: Engine, fd: number): void {
   aux('used-mem', String(engine.usedMemory()));
   aux('aof-base', '0');
   const store = engine.store;
-  const policy = engine.config.get('maxmemory-policy');
-  const saveIdle = policy.endsWith('-lru');
-  const saveFreq = policy.endsWith('-lfu');
+  const saveIdle = engine.config.get('maxmemory-policy').endsWith('-lru');
+  const saveFreq = store.lfu;
   for (const db of store.databases) {
     if (db.size === 0) continue;
     w.byte(Opcode.SelectDb);
