@@ -79,7 +79,10 @@ async function main(args: string[]): Promise<void> {
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    server.engine.log.warning(`Received ${signal} scheduling shutdown...`);
+    if (signal !== 'SHUTDOWN') {
+      server.engine.log.warning(`Received ${signal} scheduling shutdown...`);
+      server.engine.persistence.prepareShutdown();
+    }
     // prepareForShutdown: with save points configured, a signal saves first, and a failed save
     // keeps the server running (SHUTDOWN has saved, or chosen not to, already).
     if (signal !== 'SHUTDOWN' && server.engine.config.get('save') !== '') {
@@ -92,6 +95,7 @@ async function main(args: string[]): Promise<void> {
         return;
       }
     }
+    server.engine.persistence.shutdown();
     await server.close();
     server.engine.log.warning('cachica is now ready to exit, bye bye...');
     process.exit(0);

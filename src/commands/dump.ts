@@ -209,6 +209,14 @@ function restore(c: Client, argv: Argv): void {
   store.setAccessInfo(db, id, idle, freq);
   events.changedArg(db, argv, 1, Notify.Generic, 'restore');
   c.engine.dirty++;
+  // A relative TTL replays as the deadline it gave (Redis rewrites it and adds ABSTTL).
+  const propagation = c.engine.propagation;
+  if (at !== 0 && !absttl && propagation.active) {
+    const parts = argv.strs(0).map((a) => Buffer.from(a, 'latin1') as Uint8Array);
+    parts[2] = Buffer.from(String(at), 'latin1');
+    parts.push(Buffer.from('ABSTTL', 'latin1'));
+    propagation.replaceWith(parts);
+  }
   c.reply.ok();
 }
 

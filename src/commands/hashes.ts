@@ -920,6 +920,9 @@ function hincrbyfloat(c: Client, argv: Argv): void {
   setField(c, argv, id, 2, scratch, 0, n, true);
   c.engine.events.changedArg(c.db, argv, 1, Notify.Hash, 'hincrbyfloat');
   c.engine.dirty++;
+  // The sum replays exactly, whatever the float arithmetic of the replaying server.
+  const propagation = c.engine.propagation;
+  if (propagation.active) propagation.replaceWith(['HSET', argv.buffer(1), argv.buffer(2), text]);
   c.reply.bulk(text);
 }
 
@@ -1306,6 +1309,9 @@ function hexpireGeneric(c: Client, argv: Argv, name: string, relative: boolean, 
     c.engine.dirty += deleted + updated;
     events.changedArg(db, argv, 1, Notify.Hash, deleted > 0 ? 'hdel' : 'hexpire');
     if (id === 0) events.notifyArg(Notify.Generic, 'del', db, argv, 1);
+    // Replays as the deadline it set (a replay after it has passed deletes the fields).
+    const propagation = c.engine.propagation;
+    if (propagation.active && (relative || seconds)) propagation.replaceWith(['HPEXPIREAT', argv.buffer(1), String(at), ...argv.strs(3)]);
   }
 }
 

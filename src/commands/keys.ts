@@ -453,9 +453,12 @@ function expireGeneric(c: Client, argv: Argv, relative: boolean, seconds: boolea
   if (when <= store.now() && !store.keepExpired) {
     db.delete(id);
     c.engine.events.changedArg(db, argv, 1, Notify.Generic, 'del');
+    c.engine.propagation.replaceWith(['DEL', argv.buffer(1)]);
   } else {
     db.setExpire(id, when);
     c.engine.events.changedArg(db, argv, 1, Notify.Generic, 'expire');
+    // Replays as the deadline it set, with the condition (NX, GT, ...) already met.
+    c.engine.propagation.replaceWith(['PEXPIREAT', argv.buffer(1), String(when)]);
   }
   c.engine.dirty++;
   c.reply.integer(1);

@@ -10,6 +10,7 @@
 
 import { changeReplicationId, infoText } from '../monitoring/info.js';
 import type { Argv } from '../protocol/argv.js';
+import { AofState } from '../server/aof.js';
 import { ConfigError } from '../server/config.js';
 import { loadSnapshot, saveSnapshot, snapshotPath, SnapshotError } from '../server/snapshot.js';
 import type { Database } from '../store/database.js';
@@ -429,6 +430,10 @@ const DEBUG_HELP = [
 
 /** SAVE: write the snapshot now, holding every client until it is on disk (as Redis's). */
 function save(c: Client): void {
+  if (c.engine.persistence.bgsave !== null) {
+    c.reply.error('ERR Background save already in progress');
+    return;
+  }
   try {
     saveSnapshot(c.engine);
     c.reply.ok();
@@ -436,6 +441,78 @@ function save(c: Client): void {
     if (!(e instanceof SnapshotError)) throw e;
     c.reply.error('ERR');
   }
+}
+
+/**
+ * BGSAVE [SCHEDULE]: a point-in-time snapshot written in slices while clients are served
+ * (server/background-save.ts). Behind an AOF rewrite it waits when SCHEDULE asks it to, and
+ * inside MULTI it is always scheduled, as Redis does.
+ */
+function bgsave(c: Client, argv: Argv): void {
+  let schedule = false;
+  if (argv.count > 1) {
+    if (argv.count === 2 && argv.is(1, 'SCHEDULE')) schedule = true;
+    else {
+      c.reply.error(SYNTAX);
+      return;
+    }
+  }
+  const persistence = c.engine.persistence;
+  if (c.engine.executionNesting > 0 && persistence.bgsave === null) {
+    persistence.bgsaveScheduled = true;
+    c.reply.simple('Background saving scheduled');
+    return;
+  }
+  const outcome = persistence.startBgsave(schedule);
+  if (outcome === 'started') c.reply.simple('Background saving started');
+  else if (outcome === 'scheduled') c.reply.simple('Background saving scheduled');
+  else c.reply.error(outcome);
+}
+
+/** BGREWRITEAOF: a new base for the AOF, written in slices (server/aof.ts). */
+function bgrewriteaof(c: Client): void {
+  const aof = c.engine.persistence.aof;
+  if (aof.rewrite !== null) {
+    c.reply.error('ERR Background append only file rewriting already in progress');
+    return;
+  }
+  if (c.engine.persistence.bgsave !== null || c.engine.executionNesting > 0) {
+    aof.rewriteScheduled = true;
+    c.reply.simple('Background append only file rewriting scheduled');
+    return;
+  }
+  const error = aof.startRewrite();
+  if (error === null) c.reply.simple('Background append only file rewriting started');
+  else if (error === 'scheduled') c.reply.simple('Background append only file rewriting scheduled');
+  else c.reply.error(error);
+}
+
+/**
+ * DEBUG LOADAOF: put the AOF on disk, empty the databases and replay the files. Redis exits
+ * when the files cannot be loaded; here the command fails instead.
+ */
+function debugLoadAof(c: Client): void {
+  const engine = c.engine;
+  const aof = engine.persistence.aof;
+  if (aof.state === AofState.On) aof.flush(true);
+  for (const db of engine.store.databases) engine.events.flushing(db);
+  engine.events.flushed();
+  engine.store.flushAll();
+  const propagation = engine.propagation;
+  const wasActive = propagation.active;
+  propagation.active = false;
+  try {
+    aof.loaderAtStartup()?.step(Infinity);
+  } catch (e) {
+    engine.log.warning(`Error loading the AOF: ${(e as Error).message}`);
+    c.reply.error('ERR Error trying to load the AOF files, check server logs.');
+    return;
+  } finally {
+    propagation.active = wasActive;
+  }
+  engine.dirty = 0;
+  engine.log.warning('Append Only File loaded by DEBUG LOADAOF');
+  c.reply.ok();
 }
 
 /** LASTSAVE: the Unix time of the last successful save (the start time before any). */
@@ -546,6 +623,8 @@ function debug(c: Client, argv: Argv): void {
     debugObject(c, argv);
   } else if (sub === 'reload') {
     debugReload(c, argv);
+  } else if (sub === 'loadaof' && n === 2) {
+    debugLoadAof(c);
   } else if (sub === 'populate' && n >= 3 && n <= 5) {
     debugPopulate(c, argv);
   } else if (sub === 'change-repl-id' && n === 2) {
@@ -573,10 +652,8 @@ function debug(c: Client, argv: Argv): void {
  * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT], as Redis's shutdownCommand and finishShutdown.
  *
  * Redis saves a final snapshot when asked (SAVE) or when save points are configured (unless
- * NOSAVE), and when that save fails it refuses to exit, unless FORCE. cachica cannot write
- * snapshots yet, so a shutdown that must save is a shutdown whose save failed: refused with
- * Redis's error, or, with FORCE, carried out without the snapshot (and logged as Redis logs it).
- * There are no replicas to wait for, so NOW changes nothing and ABORT never finds a shutdown in
+ * NOSAVE), and when that save fails it refuses to exit, unless FORCE. Background saves stop
+ * and the AOF is fsynced first. There are no replicas to wait for, so NOW changes nothing and ABORT never finds a shutdown in
  * progress. The shutdown itself is the embedder's: engine.onShutdownRequest (cachica-server
  * closes everything and exits; the client sees its connection close, as with Redis).
  */
@@ -607,6 +684,7 @@ function shutdown(c: Client, argv: Argv): void {
   }
   const { engine } = c;
   engine.log.notice('User requested shutdown...');
+  engine.persistence.prepareShutdown();
   const mustSave = save || (!nosave && engine.config.get('save') !== '');
   if (mustSave) {
     engine.log.notice('Saving the final RDB snapshot before exiting.');
@@ -658,6 +736,8 @@ export const serverCommands: CommandEntry[] = [
   { name: 'debug', handler: debug },
   { name: 'shutdown', handler: shutdown },
   { name: 'save', handler: save },
+  { name: 'bgsave', handler: bgsave },
+  { name: 'bgrewriteaof', handler: bgrewriteaof },
   { name: 'lastsave', handler: lastsave },
   { name: 'monitor', handler: monitor },
 ];

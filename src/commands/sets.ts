@@ -505,6 +505,9 @@ function spop(c: Client, argv: Argv): void {
   }
   const member = popRandom(db, id);
   const events = c.engine.events;
+  // The random choice replays as the member chosen.
+  const propagation = c.engine.propagation;
+  if (propagation.active) propagation.replaceWith(['SREM', argv.buffer(1), member]);
   events.notifyArg(Notify.Set, 'spop', db, argv, 1);
   c.reply.bulk(member);
   if (deleteIfEmpty(db, id)) events.notifyArg(Notify.Generic, 'del', db, argv, 1);
@@ -531,11 +534,15 @@ function spopWithCount(c: Client, argv: Argv): void {
   events.notifyArg(Notify.Set, 'spop', db, argv, 1);
   events.modifiedArg(db, argv, 1);
   c.engine.dirty += count;
+  // The random choices replay as the members chosen (SREM), the whole set as DEL.
+  const propagation = c.engine.propagation;
+  const popped: string[] | null = propagation.active ? [] : null;
   // CASE 1: the whole set.
   if (count >= size) {
     replyMembers(c, db, id);
     db.delete(id);
     events.notifyArg(Notify.Generic, 'del', db, argv, 1);
+    if (popped !== null) propagation.replaceWith(['DEL', argv.buffer(1)]);
     return;
   }
   const remaining = size - count;
@@ -543,7 +550,12 @@ function spopWithCount(c: Client, argv: Argv): void {
   if (remaining * SPOP_MOVE_STRATEGY_MUL > count || formOf(db, id) !== Form.Table) {
     // CASE 2: pop `count` members one by one.
     if (formOf(db, id) === Form.Table) {
-      for (let i = 0; i < count; i++) c.reply.bulk(popRandom(db, id));
+      for (let i = 0; i < count; i++) {
+        const member = popRandom(db, id);
+        c.reply.bulk(member);
+        popped?.push(member);
+      }
+      if (popped !== null) propagation.replaceWith(['SREM', argv.buffer(1), ...popped]);
       return;
     }
     // A compact set: pick the positions first, then rebuild once.
@@ -553,6 +565,7 @@ function spopWithCount(c: Client, argv: Argv): void {
     const drop = new Set(picked);
     for (let i = 0; i < members.length; i++) if (!drop.has(i)) keep.push(members[i]);
     for (const i of picked) c.reply.bulk(members[i]);
+    if (popped !== null) propagation.replaceWith(['SREM', argv.buffer(1), ...picked.map((i) => members[i])]);
     rebuildPacked(c, db, id, keep);
     return;
   }
@@ -564,7 +577,11 @@ function spopWithCount(c: Client, argv: Argv): void {
     kept.set(t.memberAt(j), true);
     t.deleteAt(j);
   }
-  for (let i = 0; i < t.size; i++) c.reply.bulk(t.memberAt(i));
+  for (let i = 0; i < t.size; i++) {
+    c.reply.bulk(t.memberAt(i));
+    popped?.push(t.memberAt(i));
+  }
+  if (popped !== null) propagation.replaceWith(['SREM', argv.buffer(1), ...popped]);
   db.replaceObject(id, kept);
 }
 

@@ -324,6 +324,13 @@ function xadd(c: Client, argv: Argv): void {
   const events = c.engine.events;
   events.changedArg(db, argv, 1, Notify.Stream, 'xadd');
   c.engine.dirty++;
+  // An ID the server chose (*, or ms-*) replays as the ID it became.
+  const propagation = c.engine.propagation;
+  if (propagation.active && !(args.idGiven && args.seqGiven)) {
+    const parts: (string | Uint8Array)[] = [];
+    for (let i = 0; i < argv.count; i++) parts.push(i === args.idPos ? formatId(id) : argv.buffer(i));
+    propagation.replaceWith(parts);
+  }
   if (args.strategy !== TrimStrategy.None && s.trim(args) > 0) events.notifyArg(Notify.Stream, 'xtrim', db, argv, 1);
   const blocking = c.engine.blocking;
   if (blocking.blockedClients > 0) blocking.signalKeyAsReady(db, argv.str(1));
@@ -447,7 +454,7 @@ function xdel(c: Client, argv: Argv): void {
 // ---------------------------------------------------------------------------------------------
 
 /** A group's read of entries past its last ID (streamReplyWithRange with a group). */
-function replyGroupRange(c: Client, s: Stream, start: StreamID, count: number, group: ConsumerGroup, consumer: Consumer, noack: boolean): void {
+function replyGroupRange(c: Client, s: Stream, start: StreamID, count: number, group: ConsumerGroup, consumer: Consumer, noack: boolean, delivered: Nack[] | null): void {
   const r = c.reply;
   const at = r.deferLen();
   let n = 0;
@@ -467,12 +474,14 @@ function replyGroupRange(c: Client, s: Stream, start: StreamID, count: number, g
         const nack: Nack = { id, deliveryTime: t, deliveryCount: 1, consumer };
         group.pel.insert(nack);
         consumer.pel.insert(nack);
+        delivered?.push(nack);
       } else {
         existing.consumer?.pel.remove(id);
         existing.consumer = consumer;
         existing.deliveryTime = t;
         existing.deliveryCount = 1;
         consumer.pel.insert(existing);
+        delivered?.push(existing);
       }
       consumer.activeTime = t;
     }
@@ -482,7 +491,7 @@ function replyGroupRange(c: Client, s: Stream, start: StreamID, count: number, g
 }
 
 /** streamReplyWithRangeFromConsumerPEL: a consumer's own history from `start`. */
-function replyConsumerHistory(c: Client, s: Stream, start: StreamID, count: number, consumer: Consumer): void {
+function replyConsumerHistory(c: Client, s: Stream, start: StreamID, count: number, consumer: Consumer, delivered: Nack[] | null): void {
   const r = c.reply;
   const items = consumer.pel.items;
   const at = r.deferLen();
@@ -493,6 +502,7 @@ function replyConsumerHistory(c: Client, s: Stream, start: StreamID, count: numb
     if (replyOneEntry(r, s, nack.id)) {
       nack.deliveryTime = t;
       nack.deliveryCount++;
+      delivered?.push(nack);
     } else {
       r.arrayLen(2);
       replyId(r, nack.id);
@@ -607,6 +617,10 @@ function xreadGeneric(c: Client, argv: Argv, xreadgroup: boolean): void {
   let served = 0;
   let at = 0;
   const consumerName = xreadgroup ? argv.str(groupArg + 1) : '';
+  // What a group read changed replays as Redis propagates it: forced claims and SETID.
+  const propagation = c.engine.propagation;
+  const delivered: Nack[] | null = xreadgroup && propagation.active ? [] : null;
+  if (delivered !== null) propagation.suppress();
   for (let i = 0; i < streams; i++) {
     const key = db.findArg(argv, streamsAt + i, Lookup.Read);
     if (key === 0) continue;
@@ -624,7 +638,11 @@ function xreadGeneric(c: Client, argv: Argv, xreadgroup: boolean): void {
         serve = true;
         gt = group.lastId;
       }
-      consumer = group.consumers.get(consumerName) ?? createConsumer(c, group, consumerName, argv, streamsAt + i);
+      consumer = group.consumers.get(consumerName) ?? null;
+      if (consumer === null) {
+        consumer = createConsumer(c, group, consumerName, argv, streamsAt + i);
+        if (delivered !== null) propagation.replaceWith(['XGROUP', 'CREATECONSUMER', argv.buffer(streamsAt + i), argv.buffer(groupArg), consumerName]);
+      }
       consumer.seenTime = now(c);
     } else if (s.length > 0 && compareIds(s.lastValidId(), gt) > 0) serve = true;
     if (!serve) continue;
@@ -633,9 +651,16 @@ function xreadGeneric(c: Client, argv: Argv, xreadgroup: boolean): void {
     if (r.protocol === 2) r.arrayLen(2);
     r.bulkBytes(argv.bufs[streamsAt + i], argv.starts[streamsAt + i], argv.ends[streamsAt + i]);
     if (group === null || consumer === null) replyRange(r, s, start, MAX_ID, count, false);
-    else if (history) replyConsumerHistory(c, s, start, count, consumer);
-    else replyGroupRange(c, s, start, count, group, consumer, noack);
+    else if (history) replyConsumerHistory(c, s, start, count, consumer, delivered);
+    else replyGroupRange(c, s, start, count, group, consumer, noack, delivered);
     if (group !== null) c.engine.dirty++;
+    if (delivered !== null && group !== null) {
+      const keyArg = argv.buffer(streamsAt + i);
+      const groupName = argv.buffer(groupArg);
+      for (const nack of delivered) propagateClaim(c, keyArg, groupName, consumerName, group, nack);
+      if (!history) propagateGroupId(c, keyArg, groupName, group);
+      delivered.length = 0;
+    }
   }
   if (served > 0) {
     // RESP3: a map of stream -> entries; RESP2: an array of [stream, entries] pairs.
@@ -653,6 +678,22 @@ function xreadGeneric(c: Client, argv: Argv, xreadgroup: boolean): void {
     return;
   }
   r.nullArray();
+}
+
+/**
+ * streamPropagateXCLAIM: a delivery or claim replays as a forced claim carrying its delivery
+ * time and count, so a replay does not depend on when it runs.
+ */
+function propagateClaim(c: Client, key: Uint8Array, group: Uint8Array, consumer: string, g: ConsumerGroup, nack: Nack): void {
+  c.engine.propagation.replaceWith([
+    'XCLAIM', key, group, consumer, '0', formatId(nack.id),
+    'TIME', String(nack.deliveryTime), 'RETRYCOUNT', String(nack.deliveryCount), 'FORCE', 'JUSTID', 'LASTID', formatId(g.lastId),
+  ]);
+}
+
+/** streamPropagateGroupID: the group's last delivered ID and entries-read counter. */
+function propagateGroupId(c: Client, key: Uint8Array, group: Uint8Array, g: ConsumerGroup): void {
+  c.engine.propagation.replaceWith(['XGROUP', 'SETID', key, group, formatId(g.lastId), 'ENTRIESREAD', String(g.entriesRead)]);
 }
 
 /** streamCreateConsumer (SCC_DEFAULT): a new consumer, with its event. */
@@ -1048,6 +1089,11 @@ function xclaim(c: Client, argv: Argv): void {
   const r = c.reply;
   const at = r.deferLen();
   let n = 0;
+  // Each claim replays as a forced one with its time (streamPropagateXCLAIM), a dropped
+  // entry as XACK; nothing else of the command is repeated.
+  const propagation = c.engine.propagation;
+  const propagating = propagation.active;
+  if (propagating) propagation.suppress();
   for (const id of ids) {
     let nack = group.pel.find(id);
     if (!s.has(id)) {
@@ -1055,6 +1101,7 @@ function xclaim(c: Client, argv: Argv): void {
         group.pel.remove(id);
         nack.consumer?.pel.remove(id);
         c.engine.dirty++;
+        if (propagating) propagation.replaceWith(['XACK', argv.buffer(1), argv.buffer(2), formatId(id)]);
       }
       continue;
     }
@@ -1073,7 +1120,9 @@ function xclaim(c: Client, argv: Argv): void {
     n++;
     consumer.activeTime = t;
     c.engine.dirty++;
+    if (propagating) propagateClaim(c, argv.buffer(1), argv.buffer(2), consumerName, group, nack);
   }
+  if (propagating && n === 0 && compareIds(lastId, ZERO_ID) > 0) propagateGroupId(c, argv.buffer(1), argv.buffer(2), group);
   r.setDeferredLen(at, n);
 }
 
@@ -1120,6 +1169,8 @@ function xautoclaim(c: Client, argv: Argv): void {
   // Claimed entries are replied after the cursor, which is known only at the end.
   const claimed: Nack[] = [];
   const deleted: StreamID[] = [];
+  const propagation = c.engine.propagation;
+  if (propagation.active) propagation.suppress();
   let i = group.pel.lowerBound(start);
   while (attempts-- > 0 && count > 0 && i < items.length) {
     const nack = items[i];
@@ -1140,6 +1191,10 @@ function xautoclaim(c: Client, argv: Argv): void {
     count--;
     consumer.activeTime = t;
     c.engine.dirty++;
+  }
+  if (propagation.active) {
+    for (const id of deleted) propagation.replaceWith(['XACK', argv.buffer(1), argv.buffer(2), formatId(id)]);
+    for (const nack of claimed) propagateClaim(c, argv.buffer(1), argv.buffer(2), consumerName, group, nack);
   }
   r.arrayLen(3);
   replyId(r, i < items.length ? items[i].id : ZERO_ID);

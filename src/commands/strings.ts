@@ -263,8 +263,15 @@ function set(c: Client, argv: Argv): void {
   if (opts.expireIndex >= 0) {
     db.setExpire(id, deadline);
     events.notifyArg(Notify.Generic, 'expire', db, argv, 1);
+    // A relative time replays as the deadline it gave (Redis propagates SET ... PXAT).
+    if ((flags & SetFlag.PXAT) === 0) propagateSetPxat(c, argv, 2, deadline);
   }
   if ((flags & SetFlag.GET) === 0) c.reply.ok();
+}
+
+function propagateSetPxat(c: Client, argv: Argv, valueIndex: number, deadline: number | bigint): void {
+  const propagation = c.engine.propagation;
+  if (propagation.active) propagation.replaceWith(['SET', argv.buffer(1), argv.buffer(valueIndex), 'PXAT', String(deadline)]);
 }
 
 function setnx(c: Client, argv: Argv): void {
@@ -290,6 +297,7 @@ function setWithExpire(c: Client, argv: Argv, unitFlag: number, command: string)
   events.changedArg(db, argv, 1, Notify.String, 'set');
   events.notifyArg(Notify.Generic, 'expire', db, argv, 1);
   c.engine.dirty++;
+  propagateSetPxat(c, argv, 3, deadline);
   c.reply.ok();
 }
 
@@ -324,10 +332,12 @@ function getex(c: Client, argv: Argv): void {
     db.delete(id);
     c.engine.events.changedArg(db, argv, 1, Notify.Generic, 'del');
     c.engine.dirty++;
+    c.engine.propagation.replaceWith(['DEL', argv.buffer(1)]);
   } else if (opts.expireIndex >= 0) {
     db.setExpire(id, deadline);
     c.engine.events.changedArg(db, argv, 1, Notify.Generic, 'expire');
     c.engine.dirty++;
+    c.engine.propagation.replaceWith(['PEXPIREAT', argv.buffer(1), String(deadline)]);
   } else if ((flags & SetFlag.PERSIST) !== 0 && db.removeExpire(id)) {
     c.engine.events.changedArg(db, argv, 1, Notify.Generic, 'persist');
     c.engine.dirty++;
@@ -489,6 +499,8 @@ function incrbyfloat(c: Client, argv: Argv): void {
   db.setFlags(storeBytes(db, argv, 1, id, bytes, 0, bytes.length), EntryFlag.NotIntEncoded);
   c.engine.events.changedArg(db, argv, 1, Notify.String, 'incrbyfloat');
   c.engine.dirty++;
+  // The sum replays exactly, whatever the float arithmetic of the replaying server.
+  c.engine.propagation.replaceWith(['SET', argv.buffer(1), bytes, 'KEEPTTL']);
   c.reply.bulk(text);
 }
 

@@ -110,6 +110,7 @@ export class Session {
   private execute(argv: Argv): void {
     this.engine.store.tick(Date.now());
     this.engine.execute(this.client, argv);
+    this.engine.beforeReplies();
   }
 
   /** The reply of the command just run; an error reply is thrown. */
@@ -226,6 +227,8 @@ export class Cachica extends Session {
 
   constructor(options: CachicaOptions = {}) {
     const config = new Config();
+    // An embedded store writes no files unless asked: no save points by default.
+    config.setInitial('save', '');
     for (const [name, value] of Object.entries(options.config ?? {})) config.setInitial(name, String(value));
     const engine = new Engine(config, ALL_FAMILIES);
     super(engine, options.returnBuffers ?? false);

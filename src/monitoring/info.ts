@@ -18,7 +18,8 @@ import { arch, machine, release, totalmem, type as osType } from 'node:os';
 import type { Engine } from '../server/engine.js';
 import { ChannelKind } from '../server/pubsub.js';
 import { CACHICA_VERSION, SERVER_VERSION } from '../server/version.js';
-import type { SnapshotLoader } from '../server/snapshot.js';
+import type { SlicedLoad } from '../server/snapshot.js';
+import { AofState } from '../server/aof.js';
 
 // ---------------------------------------------------------------------------------------------
 // Identity: run_id and replication IDs
@@ -327,7 +328,7 @@ function memorySection(engine: Engine): Lines {
     'mem_clients_slaves:0',
     `mem_clients_normal:${mem.clients}`,
     'mem_cluster_links:0',
-    'mem_aof_buffer:0',
+    `mem_aof_buffer:${engine.persistence.aof.bufferLength}`,
     // Redis names its allocator here (jemalloc-5.3.0, libc); ours is V8's heap plus our slabs.
     `mem_allocator:v8-${process.versions.v8}`,
     'active_defrag_running:0',
@@ -336,49 +337,60 @@ function memorySection(engine: Engine): Lines {
   ];
 }
 
-/**
- * Persistence arrives in its own issue; until then this is the section of a Redis that has
- * never saved and never loaded: rdb_last_save_time is the start time, as Redis sets it.
- */
+/** INFO persistence: snapshots, background saves and the AOF, with Redis's field names. */
 function persistenceSection(engine: Engine): Lines {
   const loading = engine.loading;
-  return [
+  const p = engine.persistence;
+  const aof = p.aof;
+  const saving = p.bgsave ?? aof.rewrite;
+  const lines = [
     `loading:${loading === null ? 0 : 1}`,
     'async_loading:0',
     'current_cow_peak:0',
     'current_cow_size:0',
     'current_cow_size_age:0',
     'current_fork_perc:0.00',
-    'current_save_keys_processed:0',
-    'current_save_keys_total:0',
+    `current_save_keys_processed:${saving?.keysProcessed ?? 0}`,
+    `current_save_keys_total:${saving?.keysTotal ?? 0}`,
     `rdb_changes_since_last_save:${engine.dirty}`,
-    'rdb_bgsave_in_progress:0',
-    `rdb_last_save_time:${engine.persistence.lastSaveTime}`,
-    `rdb_last_bgsave_status:${engine.persistence.lastSaveOk ? 'ok' : 'err'}`,
-    'rdb_last_bgsave_time_sec:-1',
-    'rdb_current_bgsave_time_sec:-1',
-    `rdb_saves:${engine.persistence.saves}`,
+    `rdb_bgsave_in_progress:${p.bgsave === null ? 0 : 1}`,
+    `rdb_last_save_time:${p.lastSaveTime}`,
+    `rdb_last_bgsave_status:${p.lastSaveOk ? 'ok' : 'err'}`,
+    `rdb_last_bgsave_time_sec:${p.lastBgsaveSeconds}`,
+    `rdb_current_bgsave_time_sec:${p.bgsaveSeconds}`,
+    `rdb_saves:${p.saves}`,
     'rdb_last_cow_size:0',
-    `rdb_last_load_keys_expired:${engine.persistence.lastLoadKeysExpired}`,
-    `rdb_last_load_keys_loaded:${engine.persistence.lastLoadKeysLoaded}`,
-    'aof_enabled:0',
-    'aof_rewrite_in_progress:0',
-    'aof_rewrite_scheduled:0',
-    'aof_last_rewrite_time_sec:-1',
-    'aof_current_rewrite_time_sec:-1',
-    'aof_last_bgrewrite_status:ok',
-    'aof_rewrites:0',
-    'aof_rewrites_consecutive_failures:0',
-    'aof_last_write_status:ok',
+    `rdb_last_load_keys_expired:${p.lastLoadKeysExpired}`,
+    `rdb_last_load_keys_loaded:${p.lastLoadKeysLoaded}`,
+    `aof_enabled:${aof.state === AofState.Off ? 0 : 1}`,
+    `aof_rewrite_in_progress:${aof.rewrite === null ? 0 : 1}`,
+    `aof_rewrite_scheduled:${aof.rewriteScheduled ? 1 : 0}`,
+    `aof_last_rewrite_time_sec:${aof.lastRewriteSeconds}`,
+    `aof_current_rewrite_time_sec:${aof.rewriteSeconds}`,
+    `aof_last_bgrewrite_status:${aof.lastRewriteOk ? 'ok' : 'err'}`,
+    `aof_rewrites:${aof.rewrites}`,
+    `aof_rewrites_consecutive_failures:${aof.rewriteFailures}`,
+    `aof_last_write_status:${aof.lastWriteOk ? 'ok' : 'err'}`,
     'aof_last_cow_size:0',
     'module_fork_in_progress:0',
     'module_fork_last_cow_size:0',
-    ...(loading === null ? [] : loadingLines(loading.loader, loading.startedAt, loading.rdbUsedMem)),
   ];
+  if (aof.state !== AofState.Off) {
+    lines.push(
+      `aof_current_size:${aof.currentSize}`,
+      `aof_base_size:${aof.baseSize}`,
+      `aof_pending_rewrite:${aof.rewriteScheduled ? 1 : 0}`,
+      `aof_buffer_length:${aof.bufferLength}`,
+      `aof_pending_bio_fsync:${aof.pendingFsync ? 1 : 0}`,
+      `aof_delayed_fsync:${aof.delayedFsyncs}`,
+    );
+  }
+  if (loading !== null) lines.push(...loadingLines(loading.loader, loading.startedAt, loading.rdbUsedMem));
+  return lines;
 }
 
 /** The progress of a load, as Redis adds it to the section while it loads. */
-function loadingLines(loader: SnapshotLoader, startedAt: number, rdbUsedMem: number): Lines {
+function loadingLines(loader: SlicedLoad, startedAt: number, rdbUsedMem: number): Lines {
   const total = loader.totalBytes;
   const loaded = loader.loadedBytes;
   const elapsed = (Date.now() - startedAt) / 1000;

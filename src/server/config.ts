@@ -68,7 +68,7 @@ const PROTECTED_ACTION = ['no', 'yes', 'local'] as const;
  * refused with Redis's message. Deliberate differences from Redis:
  * - bind defaults to loopback ("127.0.0.1 -::1", as redis.conf ships), not Redis's compiled-in
  *   "* -::*": a server that has not been configured should not listen on every interface.
- * - daemonize yes and appendonly yes are refused until cachica can honour them.
+ * - daemonize yes and aof-use-rdb-preamble no are refused: cachica does not honour them.
  */
 export const PARAMS: readonly ParamSpec[] = [
   { name: 'port', type: 'int', default: '6379', min: 0, max: 65535 },
@@ -113,10 +113,18 @@ export const PARAMS: readonly ParamSpec[] = [
     default: 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60',
     parseWords: parseOutputBufferLimits,
   },
-  // Redis's default is "3600 1 300 100 60 10000". Until snapshots exist there is nothing to
-  // save, so cachica starts with no save points (a shutdown then needs no save).
-  { name: 'save', type: 'words', default: '', parseWords: parseSave },
-  { name: 'appendonly', type: 'bool', default: 'no', parse: refuse('yes', 'appendonly yes is not supported yet: the AOF arrives with persistence') },
+  { name: 'save', type: 'words', default: '3600 1 300 100 60 10000', parseWords: parseSave },
+  { name: 'stop-writes-on-bgsave-error', type: 'bool', default: 'yes' },
+  { name: 'appendonly', type: 'bool', default: 'no' },
+  { name: 'appendfilename', type: 'string', default: 'appendonly.aof', immutable: true, parse: baseName('appendfilename', 'filename') },
+  { name: 'appenddirname', type: 'string', default: 'appendonlydir', immutable: true, parse: baseName('appenddirname', 'dirname') },
+  { name: 'appendfsync', type: 'enum', default: 'everysec', values: ['always', 'everysec', 'no'] },
+  { name: 'no-appendfsync-on-rewrite', type: 'bool', default: 'no' },
+  { name: 'aof-load-truncated', type: 'bool', default: 'yes' },
+  // The base of a rewrite is always an RDB file, which every Redis 7 loads.
+  { name: 'aof-use-rdb-preamble', type: 'bool', default: 'yes', parse: refuse('no', 'aof-use-rdb-preamble no is not supported: AOF rewrites always write an RDB base') },
+  { name: 'auto-aof-rewrite-percentage', type: 'int', default: '100', min: 0, max: INT_MAX },
+  { name: 'auto-aof-rewrite-min-size', type: 'memory', default: '67108864', min: 0, max: LONG_MAX },
   // Redis chdir()s to `dir`; an embedded store must not move its host process, so cachica
   // keeps the absolute path and resolves its files against it.
   { name: 'dir', type: 'string', default: '', protected: true, initial: () => Buffer.from(process.cwd(), 'utf8').toString('latin1'), parse: parseDir },
@@ -138,6 +146,15 @@ export const PARAMS: readonly ParamSpec[] = [
   { name: 'rdbchecksum', type: 'bool', default: 'yes', immutable: true },
   { name: 'dbfilename', type: 'string', default: 'dump.rdb', protected: true, parse: parseDbFilename },
 ];
+
+/** isValidAOFfilename and isValidAOFdirname: a plain name, not empty and not a path. */
+function baseName(param: string, what: string): (v: string) => string {
+  return (v) => {
+    if (v === '') throw new ConfigError(`${param} can't be empty`);
+    if (v.includes('/') || v === '.' || v === '..') throw new ConfigError(`${param} can't be a path, just a ${what}`);
+    return v;
+  };
+}
 
 function refuse(value: string, message: string): (v: string) => string {
   return (v) => {

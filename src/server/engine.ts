@@ -25,7 +25,9 @@ import { PubSub } from './pubsub.js';
 import { Stats } from './stats.js';
 import { ClientPause } from './client-pause.js';
 import { Evict, Eviction, OOM_ERROR } from './eviction.js';
-import type { SnapshotLoader } from './snapshot.js';
+import type { LoadingState } from './snapshot.js';
+import { Persistence } from './persistence.js';
+import { Propagation } from './propagation.js';
 import { Monitors } from './monitor.js';
 import { Tracking } from './tracking.js';
 import { ReplyWriter } from '../protocol/reply-writer.js';
@@ -93,16 +95,12 @@ export class Engine {
   readonly monitors: Monitors;
   readonly pause: ClientPause;
   readonly eviction: Eviction;
-  /** What INFO persistence and LASTSAVE report of snapshots (server/snapshot.ts). */
-  readonly persistence = {
-    lastSaveTime: Math.floor(Date.now() / 1000),
-    lastSaveOk: true,
-    saves: 0,
-    lastLoadKeysLoaded: 0,
-    lastLoadKeysExpired: 0,
-  };
-  /** The snapshot being loaded at start-up, while it is (commands then get -LOADING). */
-  loading: { loader: SnapshotLoader; startedAt: number; rdbUsedMem: number } | null = null;
+  /** Snapshots, background saves and the AOF (server/persistence.ts). */
+  readonly persistence: Persistence;
+  /** The effects of write commands, for the AOF (server/propagation.ts). */
+  readonly propagation = new Propagation();
+  /** The files being loaded at start-up, while they are (commands then get -LOADING). */
+  loading: LoadingState | null = null;
   /** The maxmemory setting, in bytes; 0 for no limit. */
   maxmemory = 0;
   /** The clients' buffers as the cron last summed them, for the check before each command. */
@@ -147,6 +145,7 @@ export class Engine {
     this.outputLimits = new OutputLimits(config, this.log);
     this.pubsub = new PubSub(this);
     this.eviction = new Eviction(this);
+    this.persistence = new Persistence(this);
     this.maxmemoryChanged(config.getNumber('maxmemory'));
     config.watch('maxmemory', (v) => this.maxmemoryChanged(Number(v)));
     const store = this.store;
@@ -157,7 +156,9 @@ export class Engine {
     const pubsub = this.pubsub;
     events.publisher = (channel, message) => pubsub.publishString(channel, message);
     // deleteExpiredKeyAndPropagate: the event, then signalModifiedKey, once the key is gone.
+    const propagation = this.propagation;
     this.store.onExpired = (db, key) => {
+      if (propagation.active) this.propagateDeletion(db.id, key);
       events.notify(Notify.Expired, 'expired', db, key);
       events.modified(db, key);
     };
@@ -239,7 +240,31 @@ export class Engine {
     if ((client.flags & AFTER_COMMAND_FLAGS) !== 0 || this.tracking.hasPending || this.heldPushes.pos !== 0) {
       this.afterCommand(client, cmd, mark);
     }
-    if (this.executionNesting === 0 && this.blocking.hasReadyKeys) this.blocking.handleReadyKeys();
+    if (this.executionNesting !== 0) return;
+    const propagation = this.propagation;
+    if (propagation.active) propagation.endUnit();
+    if (this.blocking.hasReadyKeys) {
+      this.blocking.handleReadyKeys();
+      if (propagation.active) propagation.endUnit();
+    }
+  }
+
+  /**
+   * A key went without a command naming it (expired, evicted): a DEL in the stream, a unit of
+   * its own unless a command is running (propagateDeletion).
+   */
+  propagateDeletion(db: number, key: string): void {
+    const propagation = this.propagation;
+    propagation.add(db, ['DEL', key]);
+    if (this.current === null && this.executionNesting === 0) propagation.endUnit();
+  }
+
+  /**
+   * Before replies go out (Redis's beforeSleep): the AOF gets what the commands changed, on
+   * disk under appendfsync always, so no client hears of a write the file does not hold.
+   */
+  beforeReplies(): void {
+    if (this.propagation.pos !== 0) this.persistence.aof.flush();
   }
 
   /**
@@ -317,6 +342,13 @@ export class Engine {
       return cmd;
     }
     if (this.maxmemory !== 0 && this.refusedForMemory(client, cmd)) return cmd;
+    if ((cmd.bits & CommandBit.Write) !== 0 || cmd.name === 'ping') {
+      const refusal = this.persistence.writeRefusal();
+      if (refusal !== null) {
+        this.reject(client, cmd, refusal);
+        return cmd;
+      }
+    }
     // RESP3 carries messages as pushes beside replies; RESP2 cannot tell them apart.
     if ((client.flags & ClientFlag.PubSub) !== 0 && client.protocol === 2 && !ALLOWED_WHILE_SUBSCRIBED.has(cmd.name)) {
       this.reject(
@@ -456,6 +488,14 @@ export class Engine {
     this.store.noTouch = (client.flags & ClientFlag.NoTouch) !== 0 && cmd.name !== 'touch';
     const outer = this.executingCmd;
     this.executingCmd = cmd;
+    const write = (cmd.bits & CommandBit.Write) !== 0;
+    if (write && this.persistence.saving) this.persistence.beforeWrite(cmd, argv, client.db);
+    const propagation = this.propagation;
+    const propagating = propagation.active && write;
+    const db = client.db.id;
+    const dirtyBefore = this.dirty;
+    const changesBefore = this.events.changes;
+    if (propagating) propagation.beforeCommand();
     const timed = (cmd.bits & CommandBit.Fast) === 0 || (cmd.calls & (TIMING_SAMPLE - 1)) === 0;
     if (timed) {
       const t0 = performance.now();
@@ -465,6 +505,7 @@ export class Engine {
     } else {
       handler(client, argv);
     }
+    if (propagating) propagation.afterCommand(db, argv, this.dirty !== dirtyBefore || this.events.changes !== changesBefore);
     this.executingCmd = outer;
     // The keys a tracking client read are remembered, under EXEC too, for the client that sent it.
     if ((cmd.bits & CommandBit.ReadOnly) !== 0 && this.tracking.clients > 0) {
@@ -536,6 +577,7 @@ export class Engine {
     this.stats.trackMemory(this.usedMemory());
     this.store.shrinkTables();
     this.store.activeExpireCycle(BACKGROUND_SLICE_MS);
+    this.persistence.cron(now);
     this.closeIdleClients(now);
     this.scheduleBackground();
   }

@@ -249,7 +249,9 @@ export class Eviction {
   private evict(db: Database, id: number): void {
     const engine = this.engine;
     const key = db.keyString(id);
+    if (engine.persistence.saving) engine.persistence.preserve(db, id);
     db.delete(id);
+    if (engine.propagation.active) engine.propagateDeletion(db.id, key);
     engine.stats.evictedKeys++;
     engine.events.modified(db, key);
     engine.events.notify(Notify.Evicted, 'evicted', db, key);

@@ -82,6 +82,8 @@ export function formatNotifyClasses(flags: number): string {
 export type Publisher = (channel: string, message: string) => void;
 
 export class KeyspaceEvents implements KeyspaceWatcher {
+  /** Keys signalled modified so far: whether a write command changed anything (propagation). */
+  changes = 0;
   /** notify-keyspace-events as bits (set through configure). */
   flags = 0;
   readonly watches: WatchRegistry;
@@ -114,12 +116,14 @@ export class KeyspaceEvents implements KeyspaceWatcher {
 
   /** signalModifiedKey for a key held as a latin1 string. */
   modified(db: Database, key: string): void {
+    this.changes++;
     this.watches.touch(db, key);
     if (this.tracking !== null && this.tracking.clients > 0) this.tracking.invalidate(key, true);
   }
 
   /** signalModifiedKey for key argv[i]. */
   modifiedArg(db: Database, argv: Argv, i: number): void {
+    this.changes++;
     if (this.watches.watching(db)) this.watches.touch(db, argv.str(i));
     if (this.tracking !== null && this.tracking.clients > 0) this.tracking.invalidate(argv.str(i), true);
   }
@@ -141,6 +145,7 @@ export class KeyspaceEvents implements KeyspaceWatcher {
    * class `type`.
    */
   changedArg(db: Database, argv: Argv, i: number, type: Notify, event: string): void {
+    this.changes++;
     if (this.watches.watching(db)) this.watches.touch(db, argv.str(i));
     if (this.tracking !== null && this.tracking.clients > 0) this.tracking.invalidate(argv.str(i), true);
     if ((this.flags & type) !== 0 && this.publisher !== null) this.notify(type, event, db, argv.str(i));
@@ -148,6 +153,7 @@ export class KeyspaceEvents implements KeyspaceWatcher {
 
   /** The pair for a key held as a string. */
   changed(db: Database, key: string, type: Notify, event: string): void {
+    this.changes++;
     this.watches.touch(db, key);
     if (this.tracking !== null && this.tracking.clients > 0) this.tracking.invalidate(key, true);
     this.notify(type, event, db, key);
@@ -155,6 +161,7 @@ export class KeyspaceEvents implements KeyspaceWatcher {
 
   /** FLUSHDB/FLUSHALL are about to empty `db` (signalFlushedDb's WATCH part). */
   flushing(db: Database): void {
+    this.changes++;
     this.watches.touchAllInDb(db, null);
   }
 
@@ -165,6 +172,7 @@ export class KeyspaceEvents implements KeyspaceWatcher {
 
   /** SWAPDB is about to exchange `a` and `b`. */
   swapping(a: Database, b: Database): void {
+    this.changes++;
     this.watches.touchAllInDb(a, b);
     this.watches.touchAllInDb(b, a);
   }

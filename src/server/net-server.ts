@@ -266,6 +266,7 @@ export class NetServer {
    */
   private readonly flushPending = (): void => {
     this.flushScheduled = false;
+    this.engine.beforeReplies();
     // Clients queued while these are written go in the next batch.
     const pending = this.pendingWrites;
     this.pendingWrites = this.spareWrites;
@@ -280,6 +281,7 @@ export class NetServer {
 
   /** Write everything the client's commands produced, in one socket write. */
   flush(client: Client): void {
+    this.engine.beforeReplies();
     const socket = client.socket;
     if (socket === null || socket.destroyed) return;
     const reply = client.reply;

@@ -8,7 +8,6 @@ import { Config } from './config.js';
 import { Engine } from './engine.js';
 import { NetServer } from './net-server.js';
 import { CACHICA_VERSION, SERVER_VERSION } from './version.js';
-import { loadAtStartup } from './snapshot.js';
 import { warmUp } from './warm-up.js';
 
 export interface RunningServer {
@@ -30,7 +29,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   await net.listen();
   engine.log.notice(`Server initialized, listening on ${net.addresses().join(', ') || 'nothing'}`);
   // After the warm-up, whose keys must not meet the data; clients get -LOADING meanwhile.
-  await loadAtStartup(engine);
+  await engine.persistence.loadAtStartup();
   engine.log.notice('Ready to accept connections');
   return {
     engine,

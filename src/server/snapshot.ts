@@ -6,8 +6,8 @@
  * the same code as DUMP and RESTORE (commands/dump.ts, persistence/rdb-value.ts).
  *
  * A save writes to temp-<pid>.rdb in `dir`, fsyncs it and renames it over `dbfilename`, so a
- * crash never leaves half a snapshot under the real name. Saving in the background without
- * fork (BGSAVE) is still to come.
+ * crash never leaves half a snapshot under the real name. BGSAVE writes the same bytes in
+ * slices (background-save.ts).
  */
 
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync, existsSync } from 'node:fs';
@@ -19,7 +19,7 @@ import { anyFieldDeadlines } from '../commands/hashes.js';
 import { Crc64 } from '../persistence/crc64.js';
 import { RdbFormatError, RdbReader, RdbWriter } from '../persistence/rdb-encoding.js';
 import { readValue } from '../persistence/rdb-value.js';
-import { Lookup } from '../store/database.js';
+import { Lookup, type Database } from '../store/database.js';
 import { lfuDecayed } from '../store/lfu.js';
 import { Client } from './client.js';
 import type { Engine } from './engine.js';
@@ -53,12 +53,42 @@ export class SnapshotError extends Error {}
 /** rdbSave: write every database to the snapshot file. Throws SnapshotError on failure. */
 export function saveSnapshot(engine: Engine): void {
   const target = snapshotPath(engine);
-  const temp = path.join(path.dirname(target), `temp-${process.pid}.rdb`);
   const started = Date.now();
+  writeSnapshotFile(engine, target, path.join(path.dirname(target), `temp-${process.pid}.rdb`), false);
+  snapshotSaved(engine, engine.dirty);
+  engine.log.notice(`DB saved on disk (${Date.now() - started} ms)`);
+}
+
+/** A save succeeded: LASTSAVE, INFO's counters, and the changes it covered are no longer dirty. */
+export function snapshotSaved(engine: Engine, dirtyCovered: number): void {
+  const p = engine.persistence;
+  p.lastSaveTime = Math.floor(Date.now() / 1000);
+  p.lastSaveOk = true;
+  p.saves++;
+  engine.dirty = Math.max(0, engine.dirty - dirtyCovered);
+}
+
+/**
+ * Write every database to `temp`, fsync it and rename it to `target` (the AOF's base files are
+ * written this way too, with `aofBase`). Throws SnapshotError on failure, the temp file removed.
+ */
+export function writeSnapshotFile(engine: Engine, target: string, temp: string, aofBase: boolean): void {
   let fd = -1;
   try {
     fd = openSync(temp, 'w');
-    writeSnapshot(engine, fd);
+    const file = fd;
+    const writer = new SnapshotWriter(engine, aofBase, (b) => {
+      let at = 0;
+      while (at < b.length) at += writeSync(file, b, at, b.length - at);
+    });
+    for (const db of engine.store.databases) {
+      let failure: string | null = null;
+      db.dict.forEach((id) => {
+        if (failure === null) failure = writer.key(db, id);
+      });
+      if (failure !== null) throw new SnapshotError(failure);
+    }
+    writer.finish();
     fsyncSync(fd);
     closeSync(fd);
     fd = -1;
@@ -75,79 +105,103 @@ export function saveSnapshot(engine: Engine): void {
     engine.persistence.lastSaveOk = false;
     throw new SnapshotError(message);
   }
-  const p = engine.persistence;
-  p.lastSaveTime = Math.floor(Date.now() / 1000);
-  p.lastSaveOk = true;
-  p.saves++;
-  engine.dirty = 0;
-  engine.log.notice(`DB saved on disk (${Date.now() - started} ms)`);
 }
 
-function writeSnapshot(engine: Engine, fd: number): void {
-  const w = new RdbWriter();
-  w.compress = engine.config.getBool('rdbcompression');
-  const checksum = engine.config.getBool('rdbchecksum');
-  const crc = new Crc64();
-  const flush = (): void => {
-    if (checksum) crc.update(w.buf, 0, w.length);
-    let at = 0;
-    while (at < w.length) at += writeSync(fd, w.buf, at, w.length - at);
-    w.length = 0;
-  };
-  // RDB 10 loads in Redis 7.0 and 7.2; hashes with field expiry need 7.4's RDB 12.
-  w.bytes(Buffer.from(anyFieldDeadlines(engine.store) ? 'REDIS0012' : 'REDIS0010', 'latin1'));
-  const aux = (key: string, value: string): void => {
+/**
+ * The bytes of an RDB file, produced key by key and handed to `sink` in chunks: the header and
+ * aux fields at once, then key() for each key in any order (a database change writes SELECTDB
+ * and RESIZEDB again, which loaders accept anywhere), then finish() for EOF and the CRC64.
+ * SAVE drives it over every key in one go; a background save drives it in slices and out of
+ * order (background-save.ts). A chunk handed to `sink` is the sink's to keep.
+ */
+export class SnapshotWriter {
+  private readonly w = new RdbWriter();
+  private readonly crc: Crc64 | null;
+  private readonly saveIdle: boolean;
+  private readonly saveFreq: boolean;
+  private db: Database | null = null;
+  /** Keys written so far. */
+  keys = 0;
+
+  constructor(
+    private readonly engine: Engine,
+    aofBase: boolean,
+    private readonly sink: (chunk: Buffer) => void,
+    private readonly flushAt = FLUSH_AT,
+  ) {
+    const w = this.w;
+    w.compress = engine.config.getBool('rdbcompression');
+    this.crc = engine.config.getBool('rdbchecksum') ? new Crc64() : null;
+    this.saveIdle = engine.config.get('maxmemory-policy').endsWith('-lru');
+    this.saveFreq = engine.store.lfu;
+    // RDB 10 loads in Redis 7.0 and 7.2; hashes with field expiry need 7.4's RDB 12.
+    w.bytes(Buffer.from(anyFieldDeadlines(engine.store) ? 'REDIS0012' : 'REDIS0010', 'latin1'));
+    this.aux('redis-ver', SERVER_VERSION);
+    this.aux('redis-bits', '64');
+    this.aux('ctime', String(Math.floor(Date.now() / 1000)));
+    this.aux('used-mem', String(engine.usedMemory()));
+    this.aux('aof-base', aofBase ? '1' : '0');
+  }
+
+  private aux(key: string, value: string): void {
+    const w = this.w;
     w.byte(Opcode.Aux);
     w.string(Buffer.from(key, 'latin1'));
     w.string(Buffer.from(value, 'latin1'));
-  };
-  aux('redis-ver', SERVER_VERSION);
-  aux('redis-bits', '64');
-  aux('ctime', String(Math.floor(Date.now() / 1000)));
-  aux('used-mem', String(engine.usedMemory()));
-  aux('aof-base', '0');
-  const store = engine.store;
-  const saveIdle = engine.config.get('maxmemory-policy').endsWith('-lru');
-  const saveFreq = store.lfu;
-  for (const db of store.databases) {
-    if (db.size === 0) continue;
-    w.byte(Opcode.SelectDb);
-    w.len(db.id);
-    w.byte(Opcode.ResizeDb);
-    w.len(db.size);
-    w.len(db.expires.size);
-    let failure: string | null = null;
-    db.dict.forEach((id) => {
-      if (failure !== null) return;
-      const expire = db.expireAtExact(id);
-      if (expire !== 0) {
-        w.byte(Opcode.ExpireTimeMs);
-        w.millis(expire);
-      }
-      if (saveIdle) {
-        w.byte(Opcode.Idle);
-        w.len(store.idleSeconds(db.lru(id)));
-      } else if (saveFreq) {
-        w.byte(Opcode.Freq);
-        w.byte(lfuDecayed(db.lru(id), store.now(), store.lfuDecayTime));
-      }
-      // The type byte comes first, then the key, then the value: written to a side buffer.
-      const value = valueWriter;
-      value.length = 0;
-      value.compress = w.compress;
-      failure = writeValue(store, value, db, id);
-      if (failure !== null) return;
-      w.byte(value.buf[0]);
-      w.string(db.keyBuffer(id), db.keyOffset(id), db.keyOffset(id) + db.keyLength(id));
-      w.bytes(value.buf, 1, value.length);
-      if (w.length >= FLUSH_AT) flush();
-    });
-    if (failure !== null) throw new SnapshotError(failure);
   }
-  w.byte(Opcode.Eof);
-  flush();
-  const tail = checksum ? crc.bytes() : new Uint8Array(8);
-  writeSync(fd, tail);
+
+  /** Write key `id` of `db` with its TTL and access clock; returns an error message or null. */
+  key(db: Database, id: number): string | null {
+    const { w, engine } = this;
+    const store = engine.store;
+    if (db !== this.db) {
+      this.db = db;
+      w.byte(Opcode.SelectDb);
+      w.len(db.id);
+      w.byte(Opcode.ResizeDb);
+      w.len(db.size);
+      w.len(db.expires.size);
+    }
+    const expire = db.expireAtExact(id);
+    if (expire !== 0) {
+      w.byte(Opcode.ExpireTimeMs);
+      w.millis(expire);
+    }
+    if (this.saveIdle) {
+      w.byte(Opcode.Idle);
+      w.len(store.idleSeconds(db.lru(id)));
+    } else if (this.saveFreq) {
+      w.byte(Opcode.Freq);
+      w.byte(lfuDecayed(db.lru(id), store.now(), store.lfuDecayTime));
+    }
+    // The type byte comes first, then the key, then the value: written to a side buffer.
+    const value = valueWriter;
+    value.length = 0;
+    value.compress = w.compress;
+    const failure = writeValue(store, value, db, id);
+    if (failure !== null) return failure;
+    w.byte(value.buf[0]);
+    w.string(db.keyBuffer(id), db.keyOffset(id), db.keyOffset(id) + db.keyLength(id));
+    w.bytes(value.buf, 1, value.length);
+    this.keys++;
+    if (w.length >= this.flushAt) this.flush();
+    return null;
+  }
+
+  /** EOF and the checksum (zero when rdbchecksum is off); everything goes to the sink. */
+  finish(): void {
+    this.w.byte(Opcode.Eof);
+    this.flush();
+    this.sink(Buffer.from(this.crc !== null ? this.crc.bytes() : new Uint8Array(8)));
+  }
+
+  private flush(): void {
+    const w = this.w;
+    if (w.length === 0) return;
+    this.crc?.update(w.buf, 0, w.length);
+    this.sink(Buffer.from(w.buf.subarray(0, w.length)));
+    w.length = 0;
+  }
 }
 
 const valueWriter = new RdbWriter();
@@ -189,11 +243,11 @@ export class SnapshotLoader {
 
   constructor(
     private readonly engine: Engine,
-    file: string,
+    file: string | Buffer,
     private readonly replaceExisting = false,
     private readonly observer: LoadObserver = {},
   ) {
-    const data = readFileSync(file);
+    const data = typeof file === 'string' ? readFileSync(file) : file;
     if (data.length < 9 || data.toString('latin1', 0, 5) !== 'REDIS') throw new RdbFormatError('Wrong signature trying to load DB from file', 0);
     this.version = Number(data.toString('latin1', 5, 9));
     if (!(this.version >= 1 && this.version <= 12)) throw new RdbFormatError(`Can't handle RDB format version ${data.toString('latin1', 5, 9)}`, 5);
@@ -325,40 +379,31 @@ export function loadSnapshot(engine: Engine, file: string, replaceExisting = fal
 /** Longest a slice of the start-up load holds the event loop. */
 const LOAD_SLICE_MS = 5;
 
+/** A load that runs in slices: the snapshot loader, or the AOF's (aof-loader.ts). */
+export interface SlicedLoad {
+  readonly totalBytes: number;
+  readonly loadedBytes: number;
+  /** Load until performance.now() passes `deadline`; true when done. Throws on damage. */
+  step(deadline: number): boolean;
+}
+
+/** What INFO shows of a load in progress (engine.loading). */
+export interface LoadingState {
+  loader: SlicedLoad;
+  startedAt: number;
+  rdbUsedMem: number;
+}
+
 /**
- * loadDataFromDisk: load the snapshot at start-up, if there is one, in slices while the server
- * answers: commands not flagged `loading` get -LOADING until it is done (engine.loading), INFO
- * shows the progress. A file that cannot be loaded ends the process, as it ends Redis. Resolves
- * when the load is done.
+ * Run `state.loader` in slices while the server answers: commands not flagged `loading` get
+ * -LOADING until it is done (engine.loading), INFO shows the progress. Resolves when done.
  */
-export function loadAtStartup(engine: Engine): Promise<void> {
-  const file = snapshotPath(engine);
-  if (!existsSync(file)) return Promise.resolve();
-  const started = Date.now();
-  let loader: SnapshotLoader;
-  const state = { loader: null as unknown as SnapshotLoader, startedAt: started, rdbUsedMem: 0 };
-  const log = engine.log;
-  try {
-    // The aux fields Redis reports as it starts a load (rdbLoadRioWithLoadingCtx).
-    loader = new SnapshotLoader(engine, file, false, {
-      aux: (key, value) => {
-        if (key === 'redis-ver') log.notice(`Loading RDB produced by version ${value}`);
-        else if (key === 'ctime') log.notice(`RDB age ${Math.max(0, Math.floor(Date.now() / 1000) - Number(value))} seconds`);
-        else if (key === 'used-mem') {
-          state.rdbUsedMem = Number(value) || 0;
-          log.notice(`RDB memory usage when created ${(state.rdbUsedMem / 1024 / 1024).toFixed(2)} Mb`);
-        }
-      },
-    });
-  } catch (e) {
-    return Promise.reject(e);
-  }
-  state.loader = loader;
+export function runSlicedLoad(engine: Engine, state: LoadingState): Promise<void> {
   engine.loading = state;
   return new Promise((resolve, reject) => {
     const slice = (): void => {
       try {
-        if (!loader.step(performance.now() + LOAD_SLICE_MS)) {
+        if (!state.loader.step(performance.now() + LOAD_SLICE_MS)) {
           setImmediate(slice);
           return;
         }
@@ -368,14 +413,39 @@ export function loadAtStartup(engine: Engine): Promise<void> {
         return;
       }
       engine.loading = null;
-      const { keys, expired } = loader.result;
-      const p = engine.persistence;
-      p.lastLoadKeysLoaded = keys;
-      p.lastLoadKeysExpired = expired;
-      engine.log.notice(`Done loading RDB, keys loaded: ${keys}, keys expired: ${expired}.`);
-      engine.log.notice(`DB loaded from disk: ${((Date.now() - started) / 1000).toFixed(3)} seconds`);
       resolve();
     };
     slice();
   });
+}
+
+/**
+ * loadDataFromDisk's RDB part: the snapshot, if there is one, loaded in slices. A file that
+ * cannot be loaded ends the process, as it ends Redis.
+ */
+export async function loadAtStartup(engine: Engine): Promise<void> {
+  const file = snapshotPath(engine);
+  if (!existsSync(file)) return;
+  const started = Date.now();
+  const log = engine.log;
+  const state: LoadingState = { loader: null as unknown as SlicedLoad, startedAt: started, rdbUsedMem: 0 };
+  // The aux fields Redis reports as it starts a load (rdbLoadRioWithLoadingCtx).
+  const loader = new SnapshotLoader(engine, file, false, {
+    aux: (key, value) => {
+      if (key === 'redis-ver') log.notice(`Loading RDB produced by version ${value}`);
+      else if (key === 'ctime') log.notice(`RDB age ${Math.max(0, Math.floor(Date.now() / 1000) - Number(value))} seconds`);
+      else if (key === 'used-mem') {
+        state.rdbUsedMem = Number(value) || 0;
+        log.notice(`RDB memory usage when created ${(state.rdbUsedMem / 1024 / 1024).toFixed(2)} Mb`);
+      }
+    },
+  });
+  state.loader = loader;
+  await runSlicedLoad(engine, state);
+  const { keys, expired } = loader.result;
+  const p = engine.persistence;
+  p.lastLoadKeysLoaded = keys;
+  p.lastLoadKeysExpired = expired;
+  log.notice(`Done loading RDB, keys loaded: ${keys}, keys expired: ${expired}.`);
+  log.notice(`DB loaded from disk: ${((Date.now() - started) / 1000).toFixed(3)} seconds`);
 }

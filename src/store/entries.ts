@@ -88,6 +88,14 @@ export class Entries {
     return this.chunks[id >>> CHUNK_SHIFT];
   }
 
+  /** Every id handed out so far is below this. */
+  get idLimit(): number {
+    return this.nextFresh;
+  }
+
+  /** Told of each record handed out, while a background save needs to know (background-save.ts). */
+  onAllocate: ((id: number) => void) | null = null;
+
   allocate(): number {
     let id = this.freeHead;
     if (id !== 0) {
@@ -106,6 +114,7 @@ export class Entries {
     const o = (id & CHUNK_MASK) * ENTRY_WORDS;
     c.fill(0, o, o + ENTRY_WORDS);
     this.live++;
+    if (this.onAllocate !== null) this.onAllocate(id);
     return id;
   }
 

@@ -27,6 +27,8 @@ export interface RunningServer {
   exitStatus(): string | null;
   /** SIGTERM, then SIGKILL if it is still running after a few seconds. */
   stop(): Promise<void>;
+  /** SIGKILL at once, as a crash: nothing is saved or flushed. */
+  kill(): Promise<void>;
 }
 
 export interface ServerOptions {
@@ -182,6 +184,14 @@ async function startOnce(kind: string, port: number, launch: (port: number) => L
     removeWorkDir();
   };
 
+  const kill = async (): Promise<void> => {
+    if (exitStatus === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    removeWorkDir();
+  };
+
   const timeoutMs = opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
@@ -211,7 +221,7 @@ async function startOnce(kind: string, port: number, launch: (port: number) => L
     await new Promise((r) => setTimeout(r, 50));
   }
 
-  return { kind, host: HOST, port, commandLine, logs: () => output, exitStatus: () => exitStatus, stop };
+  return { kind, host: HOST, port, commandLine, logs: () => output, exitStatus: () => exitStatus, stop, kill };
 }
 
 function indent(text: string): string {
