@@ -23,7 +23,7 @@ import { SnapshotLoader } from './snapshot.js';
 export class AofLoadError extends Error {}
 
 /** What a parse step found at an offset. */
-const enum Parsed {
+export const enum Parsed {
   Command,
   End,
   Truncated,

@@ -118,7 +118,7 @@ export const PARAMS: readonly ParamSpec[] = [
   { name: 'appendonly', type: 'bool', default: 'no' },
   { name: 'appendfilename', type: 'string', default: 'appendonly.aof', immutable: true, parse: baseName('appendfilename', 'filename') },
   { name: 'appenddirname', type: 'string', default: 'appendonlydir', immutable: true, parse: baseName('appenddirname', 'dirname') },
-  { name: 'appendfsync', type: 'enum', default: 'everysec', values: ['always', 'everysec', 'no'] },
+  { name: 'appendfsync', type: 'enum', default: 'everysec', values: ['everysec', 'always', 'no'] },
   { name: 'no-appendfsync-on-rewrite', type: 'bool', default: 'no' },
   { name: 'aof-load-truncated', type: 'bool', default: 'yes' },
   // The base of a rewrite is always an RDB file, which every Redis 7 loads.

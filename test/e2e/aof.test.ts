@@ -418,6 +418,51 @@ describe('AOF', () => {
   });
 });
 
+describe('cachica-check-aof', () => {
+  const checkAof = path.join(path.dirname(cachicaServerMain()), 'check-aof-main.js');
+  const check = (args: string[], input = ''): { status: number | null; out: string } => {
+    const r = spawnSync(process.execPath, [checkAof, ...args], { encoding: 'utf8', input, timeout: 20_000 });
+    return { status: r.status, out: r.stdout + r.stderr };
+  };
+
+  it('checks every file of the manifest, and --fix cuts a damaged tail', async () => {
+    const dir = tempDir();
+    const server = await startCachica({ args: ['--dir', dir, ...AOF_ALWAYS] });
+    const conn = connect(server);
+    await conn.rpush('l', 'a', 'b');
+    await conn.multi().set('x', '1').incr('x').exec();
+    conn.disconnect();
+    await server.kill();
+    const manifest = path.join(dir, 'appendonlydir', 'appendonly.aof.manifest');
+    const incr = path.join(dir, 'appendonlydir', 'appendonly.aof.1.incr.aof');
+    const good = check([manifest]);
+    assert.equal(good.status, 0, good.out);
+    assert.match(good.out, /BASE AOF appendonly\.aof\.1\.base\.rdb is valid/);
+    assert.match(good.out, /INCR AOF appendonly\.aof\.1\.incr\.aof is valid/);
+    assert.match(good.out, /All AOF files and manifest are valid/);
+    const whole = statSync(incr).size;
+    appendFileSync(incr, '*2\r\n$3\r\nDEL\r\n$1');
+    const bad = check([manifest]);
+    assert.equal(bad.status, 1);
+    assert.match(bad.out, new RegExp(`ok_up_to=${whole}, ok_up_to_line=\\d+, diff=15`));
+    assert.match(bad.out, /is not valid\. Use the --fix option to try fixing it\./);
+    const refused = check(['--fix', manifest], 'n\n');
+    assert.equal(refused.status, 1);
+    assert.equal(statSync(incr).size, whole + 15, 'nothing cut without a yes');
+    const fixed = check(['--fix', manifest], 'y\n');
+    assert.equal(fixed.status, 0, fixed.out);
+    assert.match(fixed.out, /Successfully truncated AOF appendonly\.aof\.1\.incr\.aof/);
+    assert.equal(statSync(incr).size, whole);
+    assert.equal(check([manifest]).status, 0);
+    // A file that is not the last cannot be fixed by truncation.
+    const single = path.join(dir, 'single.aof');
+    writeFileSync(single, '*1\r\n$5\r\nMULTI\r\n*1\r\n$4\r\nPING\r\n');
+    const open = check([single]);
+    assert.equal(open.status, 1);
+    assert.match(open.out, /Reached EOF before reading EXEC for MULTI/);
+  });
+});
+
 describe('BGSAVE', () => {
   it('writes the dataset as it was when it began, while writes go on', async () => {
     const dir = tempDir();
