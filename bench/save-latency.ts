@@ -30,6 +30,7 @@ async function measure(port: number, label: string): Promise<void> {
   // Warm the GET path first.
   for (let i = 0; i < 2000; i++) await client.get(`key:${i}`);
   const latencies: number[] = [];
+  const slow: string[] = [];
   const started = performance.now();
   await (rewrite ? admin.bgrewriteaof() : admin.bgsave());
   let running = true;
@@ -41,7 +42,9 @@ async function measure(port: number, label: string): Promise<void> {
   while (running) {
     const t = performance.now();
     await client.get(`key:${i++ % keys}`);
-    latencies.push(performance.now() - t);
+    const took = performance.now() - t;
+    latencies.push(took);
+    if (took > 10) slow.push(`${took.toFixed(1)} ms at ${((t - started) / 1000).toFixed(2)} s`);
   }
   await watcher;
   const seconds = (performance.now() - started) / 1000;
@@ -52,6 +55,7 @@ async function measure(port: number, label: string): Promise<void> {
     `${label}: ${rewrite ? 'BGREWRITEAOF' : 'BGSAVE'} of ${keys} keys took ${seconds.toFixed(2)} s; ${latencies.length} GETs meanwhile, ` +
       `worst ${latencies[latencies.length - 1]?.toFixed(1)} ms, p99.9 ${p999.toFixed(2)} ms, ${over10} over 10 ms`,
   );
+  if (slow.length > 0) console.log(`  over 10 ms: ${slow.join(', ')}`);
   admin.disconnect();
   client.disconnect();
 }

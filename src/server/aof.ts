@@ -173,27 +173,13 @@ export class Aof {
     if (this.fd === -1) return;
     if (p.pos === 0 && this.unwritten === null && !force) return;
     p.endUnit();
+    const always = this.engine.config.get('appendfsync') === 'always';
+    // What an earlier write could not put on disk goes first; then the stream, from its buffer.
+    if (this.unwritten !== null && !this.writeAll(this.unwritten, always)) return;
     if (p.pos !== 0) {
       const bytes = p.buf.subarray(0, p.pos);
-      this.unwritten = this.unwritten === null ? Buffer.from(bytes) : Buffer.concat([this.unwritten, bytes]);
       p.pos = 0;
-    }
-    const always = this.engine.config.get('appendfsync') === 'always';
-    if (this.unwritten !== null) {
-      const data = this.unwritten;
-      let at = 0;
-      try {
-        while (at < data.length) at += writeSync(this.fd, data, at, data.length - at);
-        this.unwritten = null;
-        this.currentSize += data.length;
-        if (!this.lastWriteOk) this.engine.log.warning('AOF write error looks solved, Redis can write again.');
-        this.lastWriteOk = true;
-      } catch (e) {
-        this.unwritten = data.subarray(at);
-        this.currentSize += at;
-        this.writeFailed(e as Error, always);
-        return;
-      }
+      if (!this.writeAll(bytes, always)) return;
     }
     if (always || force) {
       if (always && this.rewrite !== null && this.engine.config.getBool('no-appendfsync-on-rewrite') && !force) return;
@@ -204,6 +190,26 @@ export class Aof {
         this.writeFailed(e as Error, always);
       }
     }
+  }
+
+  /** Write `data` whole; on failure keep what is left (copied) for the retry, and say false. */
+  private writeAll(data: Buffer, always: boolean): boolean {
+    let at = 0;
+    try {
+      while (at < data.length) at += writeSync(this.fd, data, at, data.length - at);
+    } catch (e) {
+      this.unwritten = Buffer.from(data.subarray(at));
+      this.currentSize += at;
+      this.writeFailed(e as Error, always);
+      return false;
+    }
+    if (data === this.unwritten) this.unwritten = null;
+    this.currentSize += data.length;
+    if (!this.lastWriteOk) {
+      this.engine.log.warning('AOF write error looks solved, Redis can write again.');
+      this.lastWriteOk = true;
+    }
+    return true;
   }
 
   private writeFailed(e: Error, always: boolean): void {

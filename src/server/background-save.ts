@@ -160,6 +160,8 @@ export class BackgroundSave {
         this.out.once('drain', () => this.schedule());
         return;
       }
+      // Replies to commands read since the last slice go out before this one, not after it.
+      this.engine.flushReplies?.();
       this.step(performance.now() + SLICE_MS);
       this.schedule();
     });

@@ -79,6 +79,8 @@ export class Engine {
   private backgroundScheduled = false;
   /** Hooks the network layer installs (CLIENT KILL, SHUTDOWN, ...). */
   onShutdownRequest: ((save: boolean | null) => void) | null = null;
+  /** Write the replies waiting for the end of this turn now (before a long background slice). */
+  flushReplies: (() => void) | null = null;
   readonly blocking: BlockingManager;
   /**
    * Raised by commands that run other commands (EXEC, EVAL): keys their inner commands signal

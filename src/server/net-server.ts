@@ -53,6 +53,7 @@ export class NetServer {
     engine.config.watch('proto-max-bulk-len', (v) => {
       for (const c of engine.clients.values()) c.parser.maxBulkLen = Number(v);
     });
+    engine.flushReplies = this.flushPending;
   }
 
   /** Open the listeners named by `bind`, `port` and `unixsocket`. */

@@ -141,9 +141,24 @@ export class Propagation {
   private header(n: number): void {
     this.room(24);
     this.buf[this.pos++] = 42; // '*'
-    this.pos += this.buf.latin1Write(String(n), this.pos, 20);
+    this.digits(n);
     this.buf[this.pos++] = 13;
     this.buf[this.pos++] = 10;
+  }
+
+  /** A non-negative length in decimal, without making a string of it. */
+  private digits(n: number): void {
+    const buf = this.buf;
+    if (n < 10) {
+      buf[this.pos++] = 48 + n;
+      return;
+    }
+    if (n < 100) {
+      buf[this.pos++] = 48 + Math.floor(n / 10);
+      buf[this.pos++] = 48 + (n % 10);
+      return;
+    }
+    this.pos += buf.latin1Write(String(n), this.pos, 20);
   }
 
   private bulk(src: Uint8Array, start: number, end: number): void {
@@ -151,7 +166,7 @@ export class Propagation {
     this.room(n + 24);
     const buf = this.buf;
     buf[this.pos++] = 36; // '$'
-    this.pos += buf.latin1Write(String(n), this.pos, 20);
+    this.digits(n);
     buf[this.pos++] = 13;
     buf[this.pos++] = 10;
     if (n < 32) for (let i = start; i < end; i++) buf[this.pos++] = src[i];
@@ -168,7 +183,7 @@ export class Propagation {
     this.room(n + 24);
     const buf = this.buf;
     buf[this.pos++] = 36;
-    this.pos += buf.latin1Write(String(n), this.pos, 20);
+    this.digits(n);
     buf[this.pos++] = 13;
     buf[this.pos++] = 10;
     this.pos += buf.latin1Write(s, this.pos, n);
