@@ -433,10 +433,13 @@ function readStream(r: RdbReader, type: number): Stream {
   for (let groups = r.len(); groups > 0; groups--) {
     const name = latin1(r.string());
     const lastId = readId(r);
-    let entriesRead = -1;
+    let entriesRead: number;
     if (type >= RdbType.StreamListpacks2) {
       const v = r.lenU64();
       entriesRead = v === U64_MAX ? -1 : Number(v);
+    } else {
+      // Before RDB 10 the counter was not kept: estimated from the group's last ID, as Redis does.
+      entriesRead = s.estimateDistance(lastId);
     }
     s.groups ??= new Map();
     if (s.groups.has(name)) throw new RdbFormatError('duplicate consumer group', at);

@@ -19,7 +19,7 @@
  * the process, as it ends Redis: a reply would otherwise promise what the disk does not hold.
  */
 
-import { closeSync, existsSync, fdatasync, fdatasyncSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fdatasyncSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { AofLoader } from './aof-loader.js';
 import { Manifest, type AofFileInfo } from './aof-manifest.js';
@@ -98,8 +98,11 @@ export class Aof {
     mkdirSync(dir, { recursive: true });
     const m = this.manifest;
     if (m.base === null && m.incrs.length === 0) {
+      // The dataset is empty here (nothing was loaded): the base says so in its format.
       const base = this.newBase(m);
-      writeSnapshotFile(this.engine, path.join(dir, base.name), path.join(dir, `temp-rewriteaof-${process.pid}.aof`), true);
+      const temp = path.join(dir, `temp-rewriteaof-${process.pid}.aof`);
+      if (this.rdbPreamble) writeSnapshotFile(this.engine, path.join(dir, base.name), temp, true);
+      else writeFileSync(path.join(dir, base.name), '');
       m.base = base;
     }
     if (m.incrs.length === 0) m.incrs.push(this.newIncr(m));
@@ -310,7 +313,8 @@ export class Aof {
     const base = this.newBase(m);
     this.rewriteStartedAt = Date.now();
     try {
-      this.rewrite = new BackgroundSave(engine, path.join(dir, base.name), path.join(dir, `temp-rewriteaof-bg-${process.pid}.aof`), true, (outcome) =>
+      const format = this.rdbPreamble ? 'aof-rdb' : 'aof-commands';
+      this.rewrite = new BackgroundSave(engine, path.join(dir, base.name), path.join(dir, `temp-rewriteaof-bg-${process.pid}.aof`), format, (outcome) =>
         this.rewriteDone(outcome, base, incr),
       );
     } catch (e) {
@@ -374,9 +378,13 @@ export class Aof {
     return this.rewrite === null ? -1 : Math.round((Date.now() - this.rewriteStartedAt) / 1000);
   }
 
+  private get rdbPreamble(): boolean {
+    return this.engine.config.getBool('aof-use-rdb-preamble');
+  }
+
   private newBase(m: Manifest): AofFileInfo {
     m.baseSeq++;
-    return { name: `${this.fileName}.${m.baseSeq}.base.rdb`, seq: m.baseSeq, type: 'b' };
+    return { name: `${this.fileName}.${m.baseSeq}.base.${this.rdbPreamble ? 'rdb' : 'aof'}`, seq: m.baseSeq, type: 'b' };
   }
 
   private newIncr(m: Manifest): AofFileInfo {

@@ -25,6 +25,7 @@ import { commandMeta, getKeys } from '../commands/meta/index.js';
 import { CommandBit, type Command } from '../commands/types.js';
 import type { Database } from '../store/database.js';
 import type { Engine } from './engine.js';
+import { AofRewriteWriter } from './aof-rewrite.js';
 import { SnapshotWriter } from './snapshot.js';
 
 /** Longest a slice of the save holds the event loop. */
@@ -36,13 +37,23 @@ const OUTPUT_HIGH_WATER = 8 * 1024 * 1024;
 
 export type SaveOutcome = { ok: true; keys: number } | { ok: false; error: string };
 
+/** What a save writes: an RDB file, an AOF base in RDB form, or an AOF base of commands. */
+export type SaveFormat = 'rdb' | 'aof-rdb' | 'aof-commands';
+
+/** Writes keys in any order, then the end (SnapshotWriter, AofRewriteWriter). */
+interface KeyWriter {
+  readonly keys: number;
+  key(db: Database, id: number): string | null;
+  finish(): void;
+}
+
 export class BackgroundSave {
   readonly startedAt = Date.now();
   /** Keys in the databases when the save began (INFO current_save_keys_total). */
   readonly keysTotal: number;
   /** The change counter when the save began: what a successful save leaves not dirty. */
   readonly dirtyAtStart: number;
-  private readonly writer: SnapshotWriter;
+  private readonly writer: KeyWriter;
   private readonly out: WriteStream;
   private fd: number;
   /** Bit per entry id: written, or created after the start. Ids from `idLimit` on are new. */
@@ -64,7 +75,7 @@ export class BackgroundSave {
     private readonly engine: Engine,
     private readonly target: string,
     private readonly temp: string,
-    aofBase: boolean,
+    format: SaveFormat,
     private readonly onDone: (outcome: SaveOutcome) => void,
   ) {
     const entries = engine.store.entries;
@@ -78,7 +89,8 @@ export class BackgroundSave {
     this.fd = openSync(temp, 'w');
     this.out = createWriteStream('', { fd: this.fd, autoClose: false });
     this.out.on('error', (e) => this.fail(e.message));
-    this.writer = new SnapshotWriter(engine, aofBase, (chunk) => this.out.write(chunk), CHUNK_BYTES);
+    const sink = (chunk: Buffer): void => void this.out.write(chunk);
+    this.writer = format === 'aof-commands' ? new AofRewriteWriter(engine, sink) : new SnapshotWriter(engine, format === 'aof-rdb', sink, CHUNK_BYTES);
     const done = this.done;
     const limit = this.idLimit;
     entries.onAllocate = (id) => {

@@ -68,7 +68,7 @@ const PROTECTED_ACTION = ['no', 'yes', 'local'] as const;
  * refused with Redis's message. Deliberate differences from Redis:
  * - bind defaults to loopback ("127.0.0.1 -::1", as redis.conf ships), not Redis's compiled-in
  *   "* -::*": a server that has not been configured should not listen on every interface.
- * - daemonize yes and aof-use-rdb-preamble no are refused: cachica does not honour them.
+ * - daemonize yes is refused: cachica does not honour it.
  */
 export const PARAMS: readonly ParamSpec[] = [
   { name: 'port', type: 'int', default: '6379', min: 0, max: 65535 },
@@ -121,8 +121,7 @@ export const PARAMS: readonly ParamSpec[] = [
   { name: 'appendfsync', type: 'enum', default: 'everysec', values: ['everysec', 'always', 'no'] },
   { name: 'no-appendfsync-on-rewrite', type: 'bool', default: 'no' },
   { name: 'aof-load-truncated', type: 'bool', default: 'yes' },
-  // The base of a rewrite is always an RDB file, which every Redis 7 loads.
-  { name: 'aof-use-rdb-preamble', type: 'bool', default: 'yes', parse: refuse('no', 'aof-use-rdb-preamble no is not supported: AOF rewrites always write an RDB base') },
+  { name: 'aof-use-rdb-preamble', type: 'bool', default: 'yes' },
   { name: 'auto-aof-rewrite-percentage', type: 'int', default: '100', min: 0, max: INT_MAX },
   { name: 'auto-aof-rewrite-min-size', type: 'memory', default: '67108864', min: 0, max: LONG_MAX },
   // Redis chdir()s to `dir`; an embedded store must not move its host process, so cachica

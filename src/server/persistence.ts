@@ -74,7 +74,7 @@ export class Persistence {
     const target = snapshotPath(engine);
     const temp = path.join(path.dirname(target), `temp-${process.pid}.rdb`);
     try {
-      this.bgsave = new BackgroundSave(engine, target, temp, false, (outcome) => this.bgsaveDone(outcome));
+      this.bgsave = new BackgroundSave(engine, target, temp, 'rdb', (outcome) => this.bgsaveDone(outcome));
     } catch (e) {
       this.lastSaveOk = false;
       engine.log.warning(`Failed opening the temp RDB file ${path.basename(temp)} (in server root dir ${path.dirname(temp)}) for saving: ${(e as Error).message}`);

@@ -251,6 +251,39 @@ describe('AOF', () => {
     }
   });
 
+  it('with aof-use-rdb-preamble no, a rewrite writes the dataset as commands that replay to it', async () => {
+    const dir = tempDir();
+    const args = ['--dir', dir, ...AOF_ALWAYS, '--aof-use-rdb-preamble', 'no'];
+    let server = await startCachica({ args });
+    let conn = connect(server);
+    let before: string[];
+    try {
+      await run(conn, portableWorkload());
+      await run(conn, FIELD_EXPIRY);
+      await runConcurrent(server, conn);
+      await conn.xadd('emptied', '5-5', 'f', 'v');
+      await conn.xdel('emptied', '5-5');
+      await conn.rpush('biglist', ...Array.from({ length: 300 }, (_, i) => `e${i}`));
+      assert.equal(await conn.bgrewriteaof(), 'Background append only file rewriting started');
+      await waitFor(conn, 'aof_rewrite_in_progress', '0');
+      before = await fingerprint(conn, false);
+      const base = readFileSync(path.join(dir, 'appendonlydir', 'appendonly.aof.2.base.aof'), 'latin1');
+      assert.ok(base.startsWith('*2\r\n$6\r\nSELECT\r\n'), 'a base of commands');
+      assert.match(base, /XSETID\r\n\$7\r\nemptied\r\n\$3\r\n5-5\r\n/);
+      await server.kill();
+    } finally {
+      conn.disconnect();
+    }
+    server = await startCachica({ args });
+    conn = connect(server);
+    try {
+      assert.deepEqual(await fingerprint(conn, false), before);
+    } finally {
+      conn.disconnect();
+      await server.stop();
+    }
+  });
+
   it('CONFIG SET appendonly yes writes the dataset as the first base, and later writes follow it', async () => {
     const dir = tempDir();
     let server = await startCachica({ args: ['--dir', dir] });

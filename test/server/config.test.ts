@@ -301,7 +301,7 @@ const SET_CASES: Record<string, string[]> = {
   appendfsync: ['always', 'EVERYSEC', 'sometimes', 'everysec'],
   'no-appendfsync-on-rewrite': ['yes', 'x', 'no'],
   'aof-load-truncated': ['no', 'x', 'yes'],
-  'aof-use-rdb-preamble': ['yes', 'maybe'],
+  'aof-use-rdb-preamble': ['no', 'maybe', 'yes'],
   'auto-aof-rewrite-percentage': ['0', '200', '-1', 'x', '100'],
   'auto-aof-rewrite-min-size': ['1mb', '0', '-1', 'x', '64mb'],
   dir: ['/tmp'],
