@@ -10,7 +10,7 @@
 import type { Argv } from '../protocol/argv.js';
 import type { ReplyWriter } from '../protocol/reply-writer.js';
 import { BlockKind, parseBlockTimeoutMs } from '../server/blocking.js';
-import type { Client } from '../server/client.js';
+import { ClientFlag, type Client } from '../server/client.js';
 import { Notify } from '../server/keyspace-events.js';
 import { Lookup } from '../store/database.js';
 import { ValueType } from '../store/entries.js';
@@ -163,6 +163,9 @@ interface AddTrimArgs extends TrimArgs {
   noMkStream: boolean;
   /** Where parsing stopped: XADD's ID argument. */
   idPos: number;
+  /** Where the `~` and the MAXLEN/MINID threshold are (-1: not given), for propagation. */
+  approxAt: number;
+  thresholdAt: number;
 }
 
 /** streamParseAddOrTrimArgsOrReply. */
@@ -178,6 +181,8 @@ function parseAddTrimArgs(c: Client, argv: Argv, xadd: boolean): AddTrimArgs | n
     seqGiven: true,
     noMkStream: false,
     idPos: 0,
+    approxAt: -1,
+    thresholdAt: -1,
   };
   let limitGiven = false;
   let i = 2;
@@ -190,10 +195,12 @@ function parseAddTrimArgs(c: Client, argv: Argv, xadd: boolean): AddTrimArgs | n
         return null;
       }
       args.approx = false;
+      args.approxAt = -1;
       if (more >= 2 && isToken(argv, i + 1, 0x7e)) {
         args.approx = true;
-        i++;
+        args.approxAt = ++i;
       } else if (more >= 2 && isToken(argv, i + 1, 0x3d)) i++;
+      args.thresholdAt = i + 1;
       const v = argInt64(argv, i + 1);
       if (v === null) {
         c.reply.error(NOT_INTEGER);
@@ -212,10 +219,12 @@ function parseAddTrimArgs(c: Client, argv: Argv, xadd: boolean): AddTrimArgs | n
         return null;
       }
       args.approx = false;
+      args.approxAt = -1;
       if (more >= 2 && isToken(argv, i + 1, 0x7e)) {
         args.approx = true;
-        i++;
+        args.approxAt = ++i;
       } else if (more >= 2 && isToken(argv, i + 1, 0x3d)) i++;
+      args.thresholdAt = i + 1;
       const id = idArg(c, argv, i + 1, 0, IdParse.Strict);
       if (id === null) return null;
       args.minId = id;
@@ -260,7 +269,10 @@ function parseAddTrimArgs(c: Client, argv: Argv, xadd: boolean): AddTrimArgs | n
     c.reply.error('ERR syntax error, XTRIM must be called with a trimming strategy');
     return null;
   }
-  if (limitGiven) {
+  if ((c.flags & ClientFlag.ObeyAlways) !== 0) {
+    // The AOF's trims were made exact when written (mustObeyClient): no node limit, no check.
+    args.limit = 0;
+  } else if (limitGiven) {
     if (!args.approx) {
       c.reply.error('ERR syntax error, LIMIT cannot be used without the special ~ option');
       return null;
@@ -324,14 +336,11 @@ function xadd(c: Client, argv: Argv): void {
   const events = c.engine.events;
   events.changedArg(db, argv, 1, Notify.Stream, 'xadd');
   c.engine.dirty++;
-  // An ID the server chose (*, or ms-*) replays as the ID it became.
-  const propagation = c.engine.propagation;
-  if (propagation.active && !(args.idGiven && args.seqGiven)) {
-    const parts: (string | Uint8Array)[] = [];
-    for (let i = 0; i < argv.count; i++) parts.push(i === args.idPos ? formatId(id) : argv.buffer(i));
-    propagation.replaceWith(parts);
-  }
   if (args.strategy !== TrimStrategy.None && s.trim(args) > 0) events.notifyArg(Notify.Stream, 'xtrim', db, argv, 1);
+  // An ID the server chose (*, or ms-*) replays as the ID it became, an approximate trim as
+  // the exact one it did.
+  const propagation = c.engine.propagation;
+  if (propagation.active && (!(args.idGiven && args.seqGiven) || args.approx)) propagation.replaceWith(exactAddTrim(argv, args, s, formatId(id)));
   const blocking = c.engine.blocking;
   if (blocking.blockedClients > 0) blocking.signalKeyAsReady(db, argv.str(1));
 }
@@ -356,14 +365,33 @@ function xtrim(c: Client, argv: Argv): void {
     if (key === 0) c.reply.integer(0);
     return;
   }
-  const deleted = streamAt(c, key).trim(args);
+  const s = streamAt(c, key);
+  const deleted = s.trim(args);
   if (deleted > 0) {
     const events = c.engine.events;
     events.notifyArg(Notify.Stream, 'xtrim', c.db, argv, 1);
     events.modifiedArg(c.db, argv, 1);
     c.engine.dirty += deleted;
+    const propagation = c.engine.propagation;
+    if (propagation.active && args.approx) propagation.replaceWith(exactAddTrim(argv, args, s, null));
   }
   c.reply.integer(deleted);
+}
+
+/**
+ * XADD or XTRIM as it replays to the same stream (streamRewriteApproxSpecifier and
+ * streamRewriteTrimArgument): `~` becomes `=`, the threshold what the trim left (the length,
+ * or the first ID), and XADD's ID the one it made.
+ */
+function exactAddTrim(argv: Argv, args: AddTrimArgs, s: Stream, id: string | null): (string | Uint8Array)[] {
+  const parts: (string | Uint8Array)[] = [];
+  for (let i = 0; i < argv.count; i++) {
+    if (id !== null && i === args.idPos) parts.push(id);
+    else if (args.approx && i === args.approxAt) parts.push('=');
+    else if (args.approx && i === args.thresholdAt) parts.push(args.strategy === TrimStrategy.MaxLen ? String(s.length) : formatId(s.firstId));
+    else parts.push(argv.buffer(i));
+  }
+  return parts;
 }
 
 // ---------------------------------------------------------------------------------------------

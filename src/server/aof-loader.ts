@@ -118,7 +118,7 @@ export class AofLoader {
     for (const p of this.parts) total += fileSize(p.file);
     this.totalBytes = total;
     this.client = new Client(engine, 0);
-    this.client.flags |= ClientFlag.DenyBlocking;
+    this.client.flags |= ClientFlag.DenyBlocking | ClientFlag.ObeyAlways;
   }
 
   get loadedBytes(): number {

@@ -63,6 +63,8 @@ export const enum ClientFlag {
   ReplySkip = 1 << 22,
   /** Held by CLIENT PAUSE with a command to run once it ends (BLOCKED_POSTPONE). */
   Postponed = 1 << 23,
+  /** Its commands are applied as given, not judged (the AOF loader: Redis's mustObeyClient). */
+  ObeyAlways = 1 << 24,
 }
 
 /** A command queued inside MULTI: resolved at queueing time, as Redis's multiCmd. */
