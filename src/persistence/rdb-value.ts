@@ -9,6 +9,7 @@
  * as they are read, so a damaged image is refused, never stored.
  */
 
+import { ziplistElements, zipmapPairs } from './ziplist.js';
 import { RdbFormatError, type RdbReader, type RdbWriter } from './rdb-encoding.js';
 import { lpGet, lpPrev, lpSkip } from '../types/listpack.js';
 import { encodeKey, Stream, StreamNode } from '../types/stream.js';
@@ -23,7 +24,11 @@ export const enum RdbType {
   ZSet = 3,
   Hash = 4,
   ZSet2 = 5,
+  HashZipmap = 9,
+  ListZiplist = 10,
   SetIntset = 11,
+  ZSetZiplist = 12,
+  HashZiplist = 13,
   ListQuicklist = 14,
   HashListpack = 16,
   ZSetListpack = 17,
@@ -210,6 +215,37 @@ export function readValue(r: RdbReader, type: number): RdbValue {
     }
     case RdbType.ListQuicklist2:
       return { kind: 'list', elements: readQuicklist2(r) };
+    // Redis 2.6 to 6.2's compact forms, converted on load as Redis 7 converts them.
+    case RdbType.ListZiplist:
+      return { kind: 'list', elements: nonEmptyList(ziplistElements(r.string(), at), at) };
+    case RdbType.ListQuicklist: {
+      const elements: string[] = [];
+      for (let nodes = nonEmpty(r); nodes > 0; nodes--) {
+        const nodeAt = r.pos;
+        for (const e of ziplistElements(r.string(), nodeAt)) elements.push(e);
+      }
+      return { kind: 'list', elements: nonEmptyList(elements, at) };
+    }
+    case RdbType.HashZipmap:
+    case RdbType.HashZiplist: {
+      const pairs = type === RdbType.HashZipmap ? zipmapPairs(r.string(), at) : ziplistElements(r.string(), at);
+      if (pairs.length % 2 !== 0) throw new RdbFormatError('hash ziplist with an odd number of entries', at);
+      return { kind: 'hash', pairs: unique(pairs, 2, at) };
+    }
+    case RdbType.ZSetZiplist: {
+      const flat = ziplistElements(r.string(), at);
+      if (flat.length % 2 !== 0) throw new RdbFormatError('sorted set ziplist with an odd number of entries', at);
+      const members: string[] = [];
+      const scores: number[] = [];
+      for (let i = 0; i < flat.length; i += 2) {
+        members.push(flat[i]);
+        const score = Number(flat[i + 1]);
+        if (flat[i + 1].trim() === '' || Number.isNaN(score)) throw new RdbFormatError('bad score in a sorted set ziplist', at);
+        scores.push(score);
+      }
+      unique(members, 1, at);
+      return { kind: 'zset', members, scores };
+    }
     case RdbType.Set: {
       const members: string[] = [];
       for (let n = nonEmpty(r); n > 0; n--) members.push(latin1(r.string()));
@@ -288,6 +324,11 @@ export function readValue(r: RdbReader, type: number): RdbValue {
     default:
       throw new RdbFormatError(`unsupported object type ${type}`, at - 1);
   }
+}
+
+function nonEmptyList(elements: string[], at: number): string[] {
+  if (elements.length === 0) throw new RdbFormatError('empty collection', at);
+  return elements;
 }
 
 /** A collection's length, which RDB never writes as 0 (Redis refuses empty keys). */

@@ -14,7 +14,109 @@ import type { RawConnection } from '../helpers/raw-connection.js';
 
 const many = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
+// ---------------------------------------------------------------------------------------------
+// Payloads in the compact forms of Redis 2.6 to 6.2 (ziplist, zipmap), built here by their spec
+// ---------------------------------------------------------------------------------------------
+
+/** One ziplist entry's encoding and data (ziplist.c's zipStoreEntryEncoding). */
+function zipEntry(v: string): Buffer {
+  if (/^-?[0-9]+$/.test(v) && String(BigInt(v)) === v) {
+    const n = BigInt(v);
+    if (n >= 0n && n <= 12n) return Buffer.from([0xf1 + Number(n)]);
+    if (n >= -128n && n <= 127n) return Buffer.from([0xfe, Number(n) & 0xff]);
+    if (n >= -32768n && n <= 32767n) return Buffer.concat([Buffer.from([0xc0]), int(2, n)]);
+    if (n >= -8388608n && n <= 8388607n) return Buffer.concat([Buffer.from([0xf0]), int(3, n)]);
+    if (n >= -2147483648n && n <= 2147483647n) return Buffer.concat([Buffer.from([0xd0]), int(4, n)]);
+    return Buffer.concat([Buffer.from([0xe0]), int(8, n)]);
+  }
+  const data = Buffer.from(v, 'latin1');
+  if (data.length < 64) return Buffer.concat([Buffer.from([data.length]), data]);
+  if (data.length < 16384) return Buffer.concat([Buffer.from([0x40 | (data.length >> 8), data.length & 0xff]), data]);
+  const head = Buffer.alloc(5);
+  head[0] = 0x80;
+  head.writeUInt32BE(data.length, 1);
+  return Buffer.concat([head, data]);
+}
+
+function int(bytes: number, n: bigint): Buffer {
+  const b = Buffer.alloc(bytes);
+  let u = BigInt.asUintN(bytes * 8, n);
+  for (let i = 0; i < bytes; i++, u >>= 8n) b[i] = Number(u & 0xffn);
+  return b;
+}
+
+function ziplist(values: string[]): Buffer {
+  const entries: Buffer[] = [];
+  let prev = 0;
+  let tail = 10;
+  let at = 10;
+  for (const v of values) {
+    const prevlen = prev < 254 ? Buffer.from([prev]) : Buffer.concat([Buffer.from([0xfe]), int(4, BigInt(prev))]);
+    const entry = Buffer.concat([prevlen, zipEntry(v)]);
+    tail = at;
+    at += entry.length;
+    prev = entry.length;
+    entries.push(entry);
+  }
+  const body = Buffer.concat(entries);
+  const head = Buffer.alloc(10);
+  head.writeUInt32LE(10 + body.length + 1, 0);
+  head.writeUInt32LE(values.length === 0 ? 10 : tail, 4);
+  head.writeUInt16LE(values.length, 8);
+  return Buffer.concat([head, body, Buffer.from([0xff])]);
+}
+
+function zipmap(pairs: string[]): Buffer {
+  const parts: Buffer[] = [Buffer.from([pairs.length / 2])];
+  for (let i = 0; i < pairs.length; i += 2) {
+    const f = Buffer.from(pairs[i], 'latin1');
+    const v = Buffer.from(pairs[i + 1], 'latin1');
+    parts.push(Buffer.from([f.length]), f, Buffer.from([v.length, 2]), v, Buffer.alloc(2));
+  }
+  parts.push(Buffer.from([0xff]));
+  return Buffer.concat(parts);
+}
+
+/** An RDB string holding `blob` verbatim (length-prefixed). */
+function rdbBlob(blob: Buffer): Buffer {
+  if (blob.length < 64) return Buffer.concat([Buffer.from([blob.length]), blob]);
+  if (blob.length < 16384) return Buffer.concat([Buffer.from([0x40 | (blob.length >> 8), blob.length & 0xff]), blob]);
+  const head = Buffer.alloc(5);
+  head[0] = 0x80;
+  head.writeUInt32BE(blob.length, 1);
+  return Buffer.concat([head, blob]);
+}
+
+/** A DUMP payload of RDB version 9 (Redis 5 and 6): the value, the version, the CRC64. */
+function payload(value: Buffer): Buffer {
+  const body = Buffer.concat([value, Buffer.from([9, 0])]);
+  const crc = Buffer.alloc(8);
+  crc.writeBigUInt64LE(crc64(body));
+  return Buffer.concat([body, crc]);
+}
+
+const LEGACY_LIST = ['a', '1', '-5', '12', '13', '300', '-70000', '5000000000', 'x'.repeat(70), '-9223372036854775808'];
+
 const scenarios: Scenario[] = [
+  {
+    name: 'RESTORE reads the ziplist, quicklist and zipmap payloads of Redis 2.6 to 6.2',
+    steps: [
+      ['RESTORE', 'zl-list', '0', payload(Buffer.concat([Buffer.from([10]), rdbBlob(ziplist(LEGACY_LIST))]))],
+      ['LRANGE', 'zl-list', '0', '-1'],
+      ['RESTORE', 'ql-list', '0', payload(Buffer.concat([Buffer.from([14, 2]), rdbBlob(ziplist(['p', 'q'])), rdbBlob(ziplist(LEGACY_LIST))]))],
+      ['LRANGE', 'ql-list', '0', '-1'],
+      ['RESTORE', 'zl-hash', '0', payload(Buffer.concat([Buffer.from([13]), rdbBlob(ziplist(['f1', 'v1', 'f2', '12', 'f3', '-70000']))]))],
+      ['HGETALL', 'zl-hash'],
+      ['RESTORE', 'zl-zset', '0', payload(Buffer.concat([Buffer.from([12]), rdbBlob(ziplist(['m1', '-2', 'm2', '1.5', 'm3', '300']))]))],
+      ['ZRANGE', 'zl-zset', '0', '-1', 'WITHSCORES'],
+      ['RESTORE', 'zm-hash', '0', payload(Buffer.concat([Buffer.from([9]), rdbBlob(zipmap(['name', 'ann', 'age', '42']))]))],
+      ['HGETALL', 'zm-hash'],
+      // Damaged: a ziplist whose size field lies, and a hash ziplist with an odd entry count.
+      ['RESTORE', 'bad1', '0', payload(Buffer.concat([Buffer.from([10]), rdbBlob(Buffer.concat([ziplist(['a', 'b']).subarray(0, -1), Buffer.from([0, 0xff])]))]))],
+      ['RESTORE', 'bad2', '0', payload(Buffer.concat([Buffer.from([13]), rdbBlob(ziplist(['f1', 'v1', 'f2']))]))],
+      ['EXISTS', 'bad1', 'bad2'],
+    ],
+  },
   {
     name: 'DUMP payloads of strings and compact collections are Redis\'s bytes',
     steps: [
