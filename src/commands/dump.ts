@@ -75,6 +75,21 @@ function dump(c: Client, argv: Argv): void {
   c.reply.bulkBytes(w.buf, 0, w.length);
 }
 
+const readBackWriter = new RdbWriter();
+
+/**
+ * The elements of entry `id` whatever its encoding (its RDB form read back): what the AOF
+ * rewrite without preamble and DEBUG DIGEST walk. A stream comes back as a Stream of its own.
+ */
+export function readStoredValue(store: Store, db: Database, id: number): RdbValue {
+  const w = readBackWriter;
+  w.length = 0;
+  w.compress = false;
+  const failure = writeValue(store, w, db, id);
+  if (failure !== null) throw new Error(failure);
+  return readValue(new RdbReader(w.buf.subarray(0, w.length), 1), w.buf[0]);
+}
+
 /** rdbSaveObjectType and rdbSaveObject for entry `id`; an error message when it cannot. */
 export function writeValue(store: Store, w: RdbWriter, db: Database, id: number): string | null {
   const packed = db.isPacked(id);

@@ -12,6 +12,7 @@ import { changeReplicationId, infoText } from '../monitoring/info.js';
 import type { Argv } from '../protocol/argv.js';
 import { AofState } from '../server/aof.js';
 import { ConfigError } from '../server/config.js';
+import { datasetDigest, valueDigest } from '../server/digest.js';
 import { loadSnapshot, saveSnapshot, snapshotPath, SnapshotError } from '../server/snapshot.js';
 import type { Database } from '../store/database.js';
 import { EntryFlag, LRU_MASK, ValueType } from '../store/entries.js';
@@ -623,6 +624,11 @@ function debug(c: Client, argv: Argv): void {
     debugObject(c, argv);
   } else if (sub === 'reload') {
     debugReload(c, argv);
+  } else if (sub === 'digest' && n === 2) {
+    c.reply.simple(datasetDigest(c.engine));
+  } else if (sub === 'digest-value') {
+    c.reply.arrayLen(n - 2);
+    for (let i = 2; i < n; i++) c.reply.simple(valueDigest(c.engine, c.db, argv.buffer(i)));
   } else if (sub === 'loadaof' && n === 2) {
     debugLoadAof(c);
   } else if (sub === 'populate' && n >= 3 && n <= 5) {

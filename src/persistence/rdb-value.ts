@@ -239,8 +239,8 @@ export function readValue(r: RdbReader, type: number): RdbValue {
       const scores: number[] = [];
       for (let i = 0; i < flat.length; i += 2) {
         members.push(flat[i]);
-        const score = Number(flat[i + 1]);
-        if (flat[i + 1].trim() === '' || Number.isNaN(score)) throw new RdbFormatError('bad score in a sorted set ziplist', at);
+        const score = scoreFromText(flat[i + 1]);
+        if (Number.isNaN(score)) throw new RdbFormatError('bad score in a sorted set ziplist', at);
         scores.push(score);
       }
       unique(members, 1, at);
@@ -310,8 +310,8 @@ export function readValue(r: RdbReader, type: number): RdbValue {
       const scores: number[] = [];
       for (let i = 0; i < flat.length; i += 2) {
         members.push(flat[i]);
-        const score = Number(flat[i + 1]);
-        if (flat[i + 1] === '' || Number.isNaN(score)) throw new RdbFormatError('bad score in a sorted set listpack', at);
+        const score = scoreFromText(flat[i + 1]);
+        if (Number.isNaN(score)) throw new RdbFormatError('bad score in a sorted set listpack', at);
         scores.push(score);
       }
       unique(members, 1, at);
@@ -324,6 +324,18 @@ export function readValue(r: RdbReader, type: number): RdbValue {
     default:
       throw new RdbFormatError(`unsupported object type ${type}`, at - 1);
   }
+}
+
+/**
+ * A score kept as text in a listpack or ziplist, read as zzlStrtod reads it (strtod): "inf"
+ * and "-inf" are the infinities a ZADD of inf stores. NaN when it is not a number.
+ */
+function scoreFromText(text: string): number {
+  const lower = text.toLowerCase();
+  if (lower === 'inf' || lower === '+inf' || lower === 'infinity' || lower === '+infinity') return Infinity;
+  if (lower === '-inf' || lower === '-infinity') return -Infinity;
+  if (text.trim() === '' || lower.includes('nan')) return NaN;
+  return Number(text);
 }
 
 function nonEmptyList(elements: string[], at: number): string[] {

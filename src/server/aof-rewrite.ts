@@ -14,10 +14,9 @@
  * covered by one reader; a stream is read as it is held.
  */
 
-import { writeValue } from '../commands/dump.js';
+import { readStoredValue } from '../commands/dump.js';
 import { formatDouble } from '../protocol/format.js';
-import { RdbReader, RdbWriter } from '../persistence/rdb-encoding.js';
-import { readValue } from '../persistence/rdb-value.js';
+import type { RdbValue } from '../persistence/rdb-value.js';
 import type { Database } from '../store/database.js';
 import { ValueType } from '../store/entries.js';
 import { lpGet, lpSkip } from '../types/listpack.js';
@@ -32,15 +31,12 @@ const FLUSH_AT = 256 * 1024;
 export class AofRewriteWriter {
   keys = 0;
   private readonly out = new Propagation();
-  private readonly scratch = new RdbWriter();
   private readonly iterator = new StreamIterator();
 
   constructor(
     private readonly engine: Engine,
     private readonly sink: (chunk: Buffer) => void,
-  ) {
-    this.scratch.compress = false;
-  }
+  ) {}
 
   /** The commands for key `id` of `db`; returns an error message or null. */
   key(db: Database, id: number): string | null {
@@ -76,11 +72,12 @@ export class AofRewriteWriter {
   }
 
   private collection(db: Database, id: number, key: Buffer): string | null {
-    const w = this.scratch;
-    w.length = 0;
-    const failure = writeValue(this.engine.store, w, db, id);
-    if (failure !== null) return failure;
-    const value = readValue(new RdbReader(w.buf.subarray(0, w.length), 1), w.buf[0]);
+    let value: RdbValue;
+    try {
+      value = readStoredValue(this.engine.store, db, id);
+    } catch (e) {
+      return (e as Error).message;
+    }
     switch (value.kind) {
       case 'string':
         this.emit(db, ['SET', key, value.bytes]);

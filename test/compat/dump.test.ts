@@ -99,6 +99,33 @@ const LEGACY_LIST = ['a', '1', '-5', '12', '13', '300', '-70000', '5000000000', 
 
 const scenarios: Scenario[] = [
   {
+    name: 'DEBUG DIGEST and DIGEST-VALUE are Redis\'s, whatever the encodings',
+    steps: [
+      ['DEBUG', 'DIGEST'],
+      ['SET', 'str', 'hello'],
+      ['SET', 'int', '12345'],
+      ['SET', 'ttl', 'x', 'EX', '1000'],
+      ['RPUSH', 'list', 'a', '1', '-2', 'x'.repeat(70)],
+      ['RPUSH', 'biglist', ...many('e', 200)],
+      ['SADD', 'iset', '5', '-1', '70000'],
+      ['SADD', 'sset', 'a', 'b', 'c'],
+      ['SADD', 'bigset', ...many('m', 600)],
+      ['HSET', 'hash', 'f1', 'v1', 'f2', '2'],
+      ['HSET', 'bighash', ...many('f', 1200)],
+      ['ZADD', 'zset', '1', 'a', '0.1', 'b', '-1e300', 'c', 'inf', 'd'],
+      ['ZADD', 'bigzset', ...many('z', 300).flatMap((m, i) => [String(i / 7), m])],
+      ['XADD', 'stream', '1-1', 'f', 'v', 'n', '7'],
+      ['XADD', 'stream', '1-2', 'f', 'w', 'n', '8'],
+      ['XADD', 'stream', '2-0', 'other', 'field'],
+      ['SELECT', '3'],
+      ['SET', 'str', 'hello'],
+      ['SELECT', '0'],
+      ['DEBUG', 'DIGEST'],
+      ['DEBUG', 'DIGEST-VALUE', 'str', 'int', 'ttl', 'list', 'biglist', 'iset', 'sset', 'bigset', 'hash', 'bighash', 'zset', 'bigzset', 'stream', 'missing'],
+      ['DEBUG', 'DIGEST-VALUE'],
+    ],
+  },
+  {
     name: 'RESTORE reads the ziplist, quicklist and zipmap payloads of Redis 2.6 to 6.2',
     steps: [
       ['RESTORE', 'zl-list', '0', payload(Buffer.concat([Buffer.from([10]), rdbBlob(ziplist(LEGACY_LIST))]))],

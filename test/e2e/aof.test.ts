@@ -84,6 +84,7 @@ function portableWorkload(): Cmd[] {
     ['ZINCRBY', 'z', '1.5', 'a'],
     ['ZPOPMIN', 'z'],
     ['ZADD', 'z2', 10, 'b', 20, 'x'],
+    ['ZADD', 'zinf', 'inf', 'a', '-inf', 'b', '0.1', 'c'],
     ['ZUNIONSTORE', 'zu', 2, 'z', 'z2', 'WEIGHTS', 2, 3],
     ['XADD', 'x', '1-*', 'f', 'v0'],
     ['XADD', 'x', '*', 'f', 'v1'],
