@@ -6,8 +6,9 @@
  * ending in \r\n, a blank line between sections, sections in Redis's order, and the same rules
  * for which sections a request selects ("default", "all", "everything", several names, unknown
  * names ignored). The values are cachica's own: memory is the V8 heap plus the off-heap
- * keyspace, CPU is the process's. What cachica does not have yet (persistence, replication,
- * Lua, latency histograms) is reported as a Redis with that feature idle would report it.
+ * keyspace, CPU is the process's. What cachica does not have yet (replication, Lua, latency
+ * histograms) is reported as a Redis with that feature idle would report it, and the fork and
+ * copy-on-write fields as 0, as there is no fork.
  *
  * It also keeps the identity a server shows there (run_id, the replication ID), which is per
  * engine, not per process, so several embedded stores in one process stay distinct.

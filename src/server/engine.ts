@@ -431,7 +431,7 @@ export class Engine {
 
   /**
    * The memory maxmemory compares (Redis's used memory less replica and AOF buffers, which
-   * cachica does not have yet), with the clients' buffers as the cron last summed them:
+   * used_memory here does not count either), with the clients' buffers as the cron last summed them:
    * summing them before every command would cost a pass over all clients.
    */
   usedMemoryForEviction(): number {
