@@ -232,20 +232,8 @@ export function readValue(r: RdbReader, type: number): RdbValue {
       if (pairs.length % 2 !== 0) throw new RdbFormatError('hash ziplist with an odd number of entries', at);
       return { kind: 'hash', pairs: unique(pairs, 2, at) };
     }
-    case RdbType.ZSetZiplist: {
-      const flat = ziplistElements(r.string(), at);
-      if (flat.length % 2 !== 0) throw new RdbFormatError('sorted set ziplist with an odd number of entries', at);
-      const members: string[] = [];
-      const scores: number[] = [];
-      for (let i = 0; i < flat.length; i += 2) {
-        members.push(flat[i]);
-        const score = scoreFromText(flat[i + 1]);
-        if (Number.isNaN(score)) throw new RdbFormatError('bad score in a sorted set ziplist', at);
-        scores.push(score);
-      }
-      unique(members, 1, at);
-      return { kind: 'zset', members, scores };
-    }
+    case RdbType.ZSetZiplist:
+      return flatZSet(ziplistElements(r.string(), at), 'ziplist', at);
     case RdbType.Set: {
       const members: string[] = [];
       for (let n = nonEmpty(r); n > 0; n--) members.push(latin1(r.string()));
@@ -303,20 +291,8 @@ export function readValue(r: RdbReader, type: number): RdbValue {
       unique(members, 1, at);
       return { kind: 'zset', members, scores };
     }
-    case RdbType.ZSetListpack: {
-      const flat = listpackElements(r.string(), at);
-      if (flat.length % 2 !== 0) throw new RdbFormatError('sorted set listpack with an odd number of entries', at);
-      const members: string[] = [];
-      const scores: number[] = [];
-      for (let i = 0; i < flat.length; i += 2) {
-        members.push(flat[i]);
-        const score = scoreFromText(flat[i + 1]);
-        if (Number.isNaN(score)) throw new RdbFormatError('bad score in a sorted set listpack', at);
-        scores.push(score);
-      }
-      unique(members, 1, at);
-      return { kind: 'zset', members, scores };
-    }
+    case RdbType.ZSetListpack:
+      return flatZSet(listpackElements(r.string(), at), 'listpack', at);
     case RdbType.StreamListpacks:
     case RdbType.StreamListpacks2:
     case RdbType.StreamListpacks3:
@@ -324,6 +300,21 @@ export function readValue(r: RdbReader, type: number): RdbValue {
     default:
       throw new RdbFormatError(`unsupported object type ${type}`, at - 1);
   }
+}
+
+/** A sorted set from a compact image's flat member, score, member, score ... entries. */
+function flatZSet(flat: string[], form: string, at: number): RdbValue {
+  if (flat.length % 2 !== 0) throw new RdbFormatError(`sorted set ${form} with an odd number of entries`, at);
+  const members: string[] = [];
+  const scores: number[] = [];
+  for (let i = 0; i < flat.length; i += 2) {
+    members.push(flat[i]);
+    const score = scoreFromText(flat[i + 1]);
+    if (Number.isNaN(score)) throw new RdbFormatError(`bad score in a sorted set ${form}`, at);
+    scores.push(score);
+  }
+  unique(members, 1, at);
+  return { kind: 'zset', members, scores };
 }
 
 /**

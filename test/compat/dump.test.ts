@@ -29,13 +29,8 @@ function zipEntry(v: string): Buffer {
     if (n >= -2147483648n && n <= 2147483647n) return Buffer.concat([Buffer.from([0xd0]), int(4, n)]);
     return Buffer.concat([Buffer.from([0xe0]), int(8, n)]);
   }
-  const data = Buffer.from(v, 'latin1');
-  if (data.length < 64) return Buffer.concat([Buffer.from([data.length]), data]);
-  if (data.length < 16384) return Buffer.concat([Buffer.from([0x40 | (data.length >> 8), data.length & 0xff]), data]);
-  const head = Buffer.alloc(5);
-  head[0] = 0x80;
-  head.writeUInt32BE(data.length, 1);
-  return Buffer.concat([head, data]);
+  // A ziplist string's header has the form of an RDB length: 6, 14 or 32 bits.
+  return rdbBlob(Buffer.from(v, 'latin1'));
 }
 
 function int(bytes: number, n: bigint): Buffer {

@@ -189,6 +189,37 @@ function maskStreamTimes(v: unknown): unknown {
   return out;
 }
 
+/** Every kind of write: the portable workload, field expiry, a transaction, a blocked client. */
+async function runWorkload(server: RunningServer, conn: Redis): Promise<void> {
+  await run(conn, portableWorkload());
+  await run(conn, FIELD_EXPIRY);
+  await runConcurrent(server, conn);
+}
+
+/** Start cachica with `args`, run `fn` on a connection, then SIGKILL it: what it saw comes back. */
+async function untilCrash<T>(args: string[], fn: (server: RunningServer, conn: Redis) => Promise<T>): Promise<T> {
+  const server = await startCachica({ args });
+  const conn = connect(server);
+  try {
+    return await fn(server, conn);
+  } finally {
+    conn.disconnect();
+    await server.kill();
+  }
+}
+
+/** Start on the same files, after a crash: the dataset must read as `before`. */
+async function restartAndCompare(args: string[], before: string[]): Promise<void> {
+  const server = await startCachica({ args });
+  const conn = connect(server);
+  try {
+    assert.deepEqual(await fingerprint(conn, false), before);
+  } finally {
+    conn.disconnect();
+    await server.stop();
+  }
+}
+
 async function waitFor(conn: Redis, field: string, value: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
     const info = (await conn.info('persistence')) as string;
@@ -202,23 +233,14 @@ describe('AOF', () => {
   it('replays every type after SIGKILL, and again after BGREWRITEAOF', async () => {
     const dir = tempDir();
     const args = ['--dir', dir, ...AOF_ALWAYS];
-    let server = await startCachica({ args });
-    let conn = connect(server);
-    let before: string[];
-    try {
-      await run(conn, portableWorkload());
-      await run(conn, FIELD_EXPIRY);
-      await runConcurrent(server, conn);
-      before = await fingerprint(conn, true);
-      assert.ok(before.length > 30, `a full workload: ${before.length} keys`);
-      assert.ok(!before.some((l) => l.includes(' short ')), 'the short-lived key expired');
-      await server.kill();
-    } finally {
-      conn.disconnect();
-    }
-    server = await startCachica({ args });
-    conn = connect(server);
-    try {
+    let before = await untilCrash(args, async (server, conn) => {
+      await runWorkload(server, conn);
+      const seen = await fingerprint(conn, true);
+      assert.ok(seen.length > 30, `a full workload: ${seen.length} keys`);
+      assert.ok(!seen.some((l) => l.includes(' short ')), 'the short-lived key expired');
+      return seen;
+    });
+    before = await untilCrash(args, async (server, conn) => {
       assert.deepEqual(await fingerprint(conn, true), before);
       assert.match(server.logs(), /DB loaded from append only file/);
       // A rewrite: one base and one incremental file remain, the older ones deleted.
@@ -226,8 +248,6 @@ describe('AOF', () => {
       await waitFor(conn, 'aof_rewrite_in_progress', '0');
       await conn.set('after-rewrite', 'yes');
       await conn.spop('bigset');
-      // Values loaded from the RDB base take the encodings a load gives (embstr, listpack).
-      before = await fingerprint(conn, false);
       const files = readdirSync(path.join(dir, 'appendonlydir')).sort();
       assert.deepEqual(files, ['appendonly.aof.2.base.rdb', 'appendonly.aof.2.incr.aof', 'appendonly.aof.manifest']);
       assert.equal(
@@ -238,51 +258,28 @@ describe('AOF', () => {
       assert.match(info, /aof_enabled:1\r\n/);
       assert.match(info, /aof_rewrites:1\r\n/);
       assert.match(info, /aof_last_bgrewrite_status:ok\r\n/);
-      await server.kill();
-    } finally {
-      conn.disconnect();
-    }
-    server = await startCachica({ args });
-    conn = connect(server);
-    try {
-      assert.deepEqual(await fingerprint(conn, false), before);
-    } finally {
-      conn.disconnect();
-      await server.stop();
-    }
+      // Values loaded from the RDB base take the encodings a load gives (embstr, listpack).
+      return fingerprint(conn, false);
+    });
+    await restartAndCompare(args, before);
   });
 
   it('with aof-use-rdb-preamble no, a rewrite writes the dataset as commands that replay to it', async () => {
     const dir = tempDir();
     const args = ['--dir', dir, ...AOF_ALWAYS, '--aof-use-rdb-preamble', 'no'];
-    let server = await startCachica({ args });
-    let conn = connect(server);
-    let before: string[];
-    try {
-      await run(conn, portableWorkload());
-      await run(conn, FIELD_EXPIRY);
-      await runConcurrent(server, conn);
+    const before = await untilCrash(args, async (server, conn) => {
+      await runWorkload(server, conn);
       await conn.xadd('emptied', '5-5', 'f', 'v');
       await conn.xdel('emptied', '5-5');
       await conn.rpush('biglist', ...Array.from({ length: 300 }, (_, i) => `e${i}`));
       assert.equal(await conn.bgrewriteaof(), 'Background append only file rewriting started');
       await waitFor(conn, 'aof_rewrite_in_progress', '0');
-      before = await fingerprint(conn, false);
       const base = readFileSync(path.join(dir, 'appendonlydir', 'appendonly.aof.2.base.aof'), 'latin1');
       assert.ok(base.startsWith('*2\r\n$6\r\nSELECT\r\n'), 'a base of commands');
       assert.match(base, /XSETID\r\n\$7\r\nemptied\r\n\$3\r\n5-5\r\n/);
-      await server.kill();
-    } finally {
-      conn.disconnect();
-    }
-    server = await startCachica({ args });
-    conn = connect(server);
-    try {
-      assert.deepEqual(await fingerprint(conn, false), before);
-    } finally {
-      conn.disconnect();
-      await server.stop();
-    }
+      return fingerprint(conn, false);
+    });
+    await restartAndCompare(args, before);
   });
 
   it('CONFIG SET appendonly yes writes the dataset as the first base, and later writes follow it', async () => {
