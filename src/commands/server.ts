@@ -495,6 +495,7 @@ function bgrewriteaof(c: Client): void {
 function debugLoadAof(c: Client): void {
   const engine = c.engine;
   const aof = engine.persistence.aof;
+  engine.persistence.finishSavesNow();
   if (aof.state === AofState.On) aof.flush(true);
   for (const db of engine.store.databases) engine.events.flushing(db);
   engine.events.flushed();
@@ -540,6 +541,7 @@ function debugReload(c: Client, argv: Argv): void {
     }
   }
   const engine = c.engine;
+  engine.persistence.finishSavesNow();
   if (save) {
     try {
       saveSnapshot(engine);

@@ -221,19 +221,42 @@ export class Session {
   }
 }
 
+/** Set while Cachica.open() builds a store whose files it will load. */
+let opening = false;
+
 /** An in-process cachica: a default session plus the engine behind it. */
 export class Cachica extends Session {
   private readonly returnBuffers: boolean;
 
+  /**
+   * A store in memory only. An embedded store writes no files unless asked: no save points by
+   * default. With `appendonly: 'yes'` use Cachica.open(), which loads the files first.
+   */
   constructor(options: CachicaOptions = {}) {
     const config = new Config();
-    // An embedded store writes no files unless asked: no save points by default.
     config.setInitial('save', '');
     for (const [name, value] of Object.entries(options.config ?? {})) config.setInitial(name, String(value));
+    if (!opening && config.getBool('appendonly')) throw new TypeError("appendonly yes needs the files loaded first: use await Cachica.open(options)");
     const engine = new Engine(config, ALL_FAMILIES);
     super(engine, options.returnBuffers ?? false);
     this.returnBuffers = options.returnBuffers ?? false;
     engine.startCron();
+  }
+
+  /**
+   * A store that persists as the server does: its snapshot (`dir`/`dbfilename`) or, with
+   * `appendonly: 'yes'`, its AOF is loaded, and from then on the AOF is written.
+   */
+  static async open(options: CachicaOptions = {}): Promise<Cachica> {
+    opening = true;
+    let db: Cachica;
+    try {
+      db = new Cachica(options);
+    } finally {
+      opening = false;
+    }
+    await db.engine.persistence.loadAtStartup();
+    return db;
   }
 
   /** A separate connection to the same data (its own SELECT, RESP version, name). */
@@ -246,8 +269,10 @@ export class Cachica extends Session {
     return this.engine;
   }
 
-  /** Stop background timers; the data stays readable. */
+  /** Stop background timers and put the AOF on disk; the data stays readable. */
   override close(): void {
+    this.engine.persistence.prepareShutdown();
+    this.engine.persistence.shutdown();
     this.engine.stopCron();
     this.engine.pause.stop();
     super.close();

@@ -56,8 +56,6 @@ export class Aof {
   rewrite: BackgroundSave | null = null;
   rewriteScheduled = false;
   private rewriteStartedAt = 0;
-  /** The incremental file a rewrite opened while the AOF was being turned on. */
-  private pendingIncr: AofFileInfo | null = null;
   lastRewriteOk = true;
   lastRewriteSeconds = -1;
   rewrites = 0;
@@ -300,9 +298,9 @@ export class Aof {
         m.incrs.push(incr);
         m.persist(dir, this.manifestName);
       } else {
-        // Turning on: the dataset so far is the base; only what follows is incremental.
+        // Turning on: the dataset so far is the base; only what follows is incremental (the
+        // manifest names the new file once the base is written).
         propagation.pos = 0;
-        this.pendingIncr = incr;
       }
     } catch (e) {
       this.rewriteFinished({ ok: false, error: (e as Error).message });
@@ -344,7 +342,6 @@ export class Aof {
         this.rewriteFinished({ ok: false, error: (e as Error).message });
         return;
       }
-      this.pendingIncr = null;
       if (this.state === AofState.WaitRewrite) {
         this.state = AofState.On;
         this.engine.log.notice('Background AOF rewrite finished successfully');

@@ -141,6 +141,12 @@ export class Persistence {
     this.aof.rewrite?.preserve(db, id);
   }
 
+  /** The databases are about to be replaced wholesale (DEBUG RELOAD, LOADAOF): saves finish first. */
+  finishSavesNow(): void {
+    this.bgsave?.finishNow();
+    this.aof.rewrite?.finishNow();
+  }
+
   /** Whether a background save or rewrite runs (the engine's hooks are skipped otherwise). */
   get saving(): boolean {
     return this.bgsave !== null || this.aof.rewrite !== null;

@@ -89,15 +89,6 @@ export class Propagation {
     this.unitCommands = 0;
   }
 
-  /** The stream's bytes so far, handed over (the buffer then starts empty). */
-  take(): Buffer {
-    this.endUnit();
-    const out = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafe(Math.max(64 * 1024, Math.min(this.pos, 1 << 20)));
-    this.pos = 0;
-    return out;
-  }
-
   /** The next command begins a new file: it SELECTs its database first. */
   forgetDb(): void {
     this.db = -1;

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Cachica, ReplyError } from '../../src/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 test('typed helpers and command() give the replies a RESP3 client decodes', async () => {
   const db = new Cachica();
@@ -91,5 +94,23 @@ test('streams, HyperLogLog and geo run in-process as over a socket', async () =>
     assert.deepEqual(await db.command('GEOPOS', 'places', 'Palermo'), [[13.361389338970184, 38.1155563954963]]);
   } finally {
     db.close();
+  }
+});
+
+test('Cachica.open() loads the AOF and writes it; the constructor refuses appendonly yes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cachica-embedded-'));
+  try {
+    const options = { config: { dir, appendonly: 'yes', appendfsync: 'always' } };
+    assert.throws(() => new Cachica(options), /use await Cachica\.open\(options\)/);
+    const first = await Cachica.open(options);
+    await first.command('RPUSH', 'jobs', 'a', 'b');
+    await first.command('INCRBYFLOAT', 'f', '0.5');
+    first.close();
+    const second = await Cachica.open(options);
+    assert.deepEqual(await second.command('LRANGE', 'jobs', '0', '-1'), ['a', 'b']);
+    assert.equal(await second.command('GET', 'f'), '0.5');
+    second.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
