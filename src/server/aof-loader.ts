@@ -188,7 +188,9 @@ export class AofLoader {
       const parsed = reader.next();
       if (parsed === Parsed.End) break;
       if (parsed === Parsed.Bad) {
-        throw new AofLoadError(`Bad file format reading the append only file ${part.name}: make a backup of your AOF file, then use ./cachica-check-aof --fix <filename.manifest>`);
+        throw new AofLoadError(
+          `Bad file format reading the append only file ${part.name} (at offset ${start}): make a backup of your AOF file, then use ./cachica-check-aof --fix <filename.manifest>`,
+        );
       }
       if (parsed === Parsed.Truncated) {
         this.truncated(part, this.queued !== null ? this.multiAt : start);
@@ -197,7 +199,7 @@ export class AofLoader {
       const argv = reader.argv;
       const cmd = engine.commands.lookup(argv);
       if (cmd === undefined || cmd.handler === null) {
-        throw new AofLoadError(`Unknown command '${argv.str(0)}' reading the append only file ${part.name}`);
+        throw new AofLoadError(`Unknown command '${argv.str(0)}' reading the append only file ${part.name} (at offset ${start})`);
       }
       this.commands++;
       if (cmd.name === 'multi') {
@@ -244,7 +246,7 @@ export class AofLoader {
     const log = engine.log;
     if (!part.last || !engine.config.getBool('aof-load-truncated')) {
       throw new AofLoadError(
-        `Unexpected end of file reading the append only file ${part.name}. You can: 1) Make a backup of your AOF file, then use ./cachica-check-aof --fix <filename.manifest>. 2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server.`,
+        `Unexpected end of file reading the append only file ${part.name} (the last whole command ends at offset ${validUpTo}). You can: 1) Make a backup of your AOF file, then use ./cachica-check-aof --fix <filename.manifest>. 2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server.`,
       );
     }
     if (this.queued !== null) log.warning(`Revert incomplete MULTI/EXEC transaction in AOF file ${part.name}`);
