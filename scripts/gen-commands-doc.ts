@@ -47,6 +47,7 @@ export const DIFFERENCES: Record<string, string> = {
   unlink: 'Same as DEL: freeing a value is already O(1) here.',
   'debug': 'Subcommands HELP, SLEEP, SET-ACTIVE-EXPIRE, OBJECT, POPULATE, RELOAD (MERGE, NOFLUSH, NOSAVE), LOADAOF, DIGEST, DIGEST-VALUE, CHANGE-REPL-ID, LOG, ERROR, PROTOCOL. DEBUG OBJECT serializedlength ignores LZF compression. DEBUG LOADAOF replies an error when the files cannot be loaded, where Redis exits.',
   save: 'Writes RDB 10 (loadable by Redis 7.0 and 7.2) to a temporary file, fsyncs and renames it.',
+  eval: 'Lua 5.4 (wasmoon) with Lua 5.1\'s names Redis scripts use; RESP2 conversions only so far (redis.setresp, RESP3 types, cjson, cmsgpack, bit, struct, shebang flags and busy-script handling are to come). An integral float a script turns into text prints as 5.0, where Lua 5.1 prints 5 (see docs/SCRIPTING.md).',
   bgsave: 'No fork: the point-in-time snapshot is written on the event loop in 2 ms slices, each key a write command names written first as it was. A write whose keys its arguments do not name (FLUSHALL, FLUSHDB, SWAPDB, DEBUG) completes the save first.',
   bgrewriteaof: 'No fork: the new base is written in slices as BGSAVE writes (an RDB base, or commands with aof-use-rdb-preamble no).',
   dump: 'Payloads are RDB 10 (what Redis 7.0 writes, and 7.2 reads); a small set of strings, a listpack in 7.2, is written as a plain set, and a consumer\'s active time (RDB 11) is not written. A hash with field expiry is written in Redis 7.4\'s types (RDB 12), which older servers refuse, as they cannot hold it.',

@@ -14,6 +14,7 @@ import { hyperloglogCommands } from './hyperloglog.js';
 import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
 import { pubsubCommands } from './pubsub.js';
+import { scriptingCommands } from './scripting.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
 import { sortCommands } from './sort.js';
@@ -37,6 +38,7 @@ export const ALL_FAMILIES: readonly (readonly CommandEntry[])[] = [
   sortCommands,
   zsetCommands,
   transactionCommands,
+  scriptingCommands,
   bitmapCommands,
   pubsubCommands,
   streamCommands,

@@ -241,6 +241,8 @@ export class Cachica extends Session {
     super(engine, options.returnBuffers ?? false);
     this.returnBuffers = options.returnBuffers ?? false;
     engine.startCron();
+    // EVAL answers once the Lua VM has compiled (Cachica.open() waits for it).
+    engine.scripting.start().catch((e: Error) => engine.log.warning(`Lua could not start: ${e.message}`));
   }
 
   /**
@@ -255,6 +257,7 @@ export class Cachica extends Session {
     } finally {
       opening = false;
     }
+    await db.engine.scripting.start();
     await db.engine.persistence.loadAtStartup();
     return db;
   }

@@ -28,6 +28,7 @@ import { Evict, Eviction, OOM_ERROR } from './eviction.js';
 import type { LoadingState } from './snapshot.js';
 import { Persistence } from './persistence.js';
 import { Propagation } from './propagation.js';
+import { Scripting } from '../scripting/scripting.js';
 import { Monitors } from './monitor.js';
 import { Tracking } from './tracking.js';
 import { ReplyWriter } from '../protocol/reply-writer.js';
@@ -99,6 +100,8 @@ export class Engine {
   readonly eviction: Eviction;
   /** Snapshots, background saves and the AOF (server/persistence.ts). */
   readonly persistence: Persistence;
+  /** EVAL and SCRIPT (scripting/scripting.ts); its Lua VM is started by the embedder. */
+  readonly scripting: Scripting;
   /** The effects of write commands, for the AOF (server/propagation.ts). */
   readonly propagation = new Propagation();
   /** The files being loaded at start-up, while they are (commands then get -LOADING). */
@@ -148,6 +151,7 @@ export class Engine {
     this.pubsub = new PubSub(this);
     this.eviction = new Eviction(this);
     this.persistence = new Persistence(this);
+    this.scripting = new Scripting(this);
     this.maxmemoryChanged(config.getNumber('maxmemory'));
     config.watch('maxmemory', (v) => this.maxmemoryChanged(Number(v)));
     const store = this.store;

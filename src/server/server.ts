@@ -24,6 +24,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // The cron runs during the warm-up: its first runs change the shape of objects the hot paths
   // use (doubles where integers were), which would otherwise discard their compiled code later.
   engine.startCron();
+  await engine.scripting.start();
   const warmMs = await warmUp(engine, net);
   engine.log.verbose(`Warmed up the serving path in ${warmMs.toFixed(0)} ms`);
   await net.listen();

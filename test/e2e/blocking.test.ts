@@ -87,6 +87,19 @@ describe('blocking list commands over sockets', () => {
     await blockedClients(0);
   });
 
+  it('a push inside a script wakes a waiting client only after the script ends', async () => {
+    await admin.call(['FLUSHALL']);
+    const a = await connect();
+    a.send(['BLPOP', 'q', '0']);
+    await blockedClients(1);
+    // Inside the script the list keeps both pushes (nothing was served yet): LLEN is 2.
+    const script = "redis.call('rpush', 'q', 'a') redis.call('rpush', 'q', 'b') return redis.call('llen', 'q')";
+    assert.equal(text(await admin.call(['EVAL', script, '0'])), ':2\r\n');
+    assert.equal(text(await a.readFrame()), pair('q', 'a'));
+    assert.equal(text(await admin.call(['LRANGE', 'q', '0', '-1'])), `*1\r\n${bulk('b')}`);
+    await blockedClients(0);
+  });
+
   it('times out fractional timeouts on time with a null array (RESP2 *-1, RESP3 _), and 0 waits forever', async () => {
     await admin.call(['FLUSHALL']);
     const a = await connect(2);
