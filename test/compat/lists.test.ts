@@ -474,6 +474,25 @@ const scenarios: Scenario[] = [
     ],
   },
   {
+    name: 'pushes inside MULTI or a script serve waiting clients only when the transaction or script ends',
+    conns: { w1: {}, w2: {} },
+    steps: [
+      ...blocks('w1', 'BLPOP', 'q', '0'),
+      ['MULTI'],
+      ['RPUSH', 'q', 'a'],
+      ['RPUSH', 'q', 'b'],
+      ['LLEN', 'q'],
+      ['EXEC'],
+      served('w1'),
+      ['LRANGE', 'q', '0', '-1'],
+      ['DEL', 'q'],
+      ...blocks('w2', 'BLPOP', 'q', '0'),
+      ['EVAL', "redis.call('rpush', 'q', 'x') redis.call('rpush', 'q', 'y') return redis.call('llen', 'q')", '0'],
+      served('w2'),
+      ['LRANGE', 'q', '0', '-1'],
+    ],
+  },
+  {
     name: 'a client served by a push replies once and runs on',
     conns: { w: {} },
     steps: [
