@@ -13,6 +13,7 @@ import { LuaWasm } from 'wasmoon';
 /** Lua 5.4's pseudo-index of the registry (-LUAI_MAXSTACK - 1000). */
 export const LUA_REGISTRYINDEX = -1001000;
 export const LUA_MULTRET = -1;
+const LUA_MASKCOUNT = 1 << 3;
 
 export const enum LuaType {
   None = -1,
@@ -75,6 +76,8 @@ interface RawLua {
   _luaL_loadbufferx(L: number, buf: number, size: number, name: number, mode: number): number;
   _lua_pcallk(L: number, nargs: number, nresults: number, msgh: number, ctx: number, k: number): number;
   _lua_setmetatable(L: number, idx: number): number;
+  _lua_sethook(L: number, fn: number, mask: number, count: number): void;
+  addFunction(fn: (L: number, ar: number) => void, signature: string): number;
 }
 
 let wasm: Promise<RawLua> | null = null;
@@ -303,6 +306,19 @@ export class Lua {
     this.pushFunction(fn);
     this.setGlobal(name);
   }
+
+  /**
+   * Call `fn` every `count` instructions (lua_sethook with LUA_MASKCOUNT); it may raise(). Set
+   * once per state; `count` 0 turns it off.
+   */
+  setCountHook(count: number, fn: (lua: Lua) => void): void {
+    this.hook ??= this.m.addFunction(() => this.hookFn?.(this), 'vii');
+    this.hookFn = fn;
+    this.m._lua_sethook(this.L, count === 0 ? 0 : this.hook, count === 0 ? 0 : LUA_MASKCOUNT, count);
+  }
+
+  private hook: number | null = null;
+  private hookFn: ((lua: Lua) => void) | null = null;
 
   /** lua_error: raise the value on top of the stack as the error; does not return. */
   raise(): never {

@@ -20,6 +20,7 @@
  */
 
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Argv } from '../protocol/argv.js';
 import { Argv as ArgvClass } from '../protocol/argv.js';
 import { Client, ClientFlag } from '../server/client.js';
@@ -71,6 +72,9 @@ setmetatable(G, {
 return hidden
 `;
 
+/** How often the time check runs (Redis's LUA_MASKCOUNT hook runs every 100,000 instructions). */
+const HOOK_INSTRUCTIONS = 100000;
+
 const LOG_LEVELS: [string, number][] = [
   ['LOG_DEBUG', 0],
   ['LOG_VERBOSE', 1],
@@ -94,6 +98,8 @@ export class Scripting {
   private readonly scriptClient: Client;
   /** EVAL_RO / EVALSHA_RO: write commands are refused. */
   private readOnly = false;
+  /** When the running script began (performance.now()). */
+  private startedAt = 0;
 
   constructor(private readonly engine: Engine) {
     this.scriptClient = new Client(engine, 0);
@@ -146,7 +152,21 @@ export class Scripting {
       throw new Error(`scripting prelude failed: ${lua.toLatin1(-1)}`);
     }
     lua.setField(LUA_REGISTRYINDEX, 'cachica_globals');
+    lua.setCountHook(HOOK_INSTRUCTIONS, (l) => this.checkTime(l));
     this.lua = lua;
+  }
+
+  /**
+   * The count hook. Redis keeps serving other clients while a script runs past
+   * busy-reply-threshold (they get -BUSY) and stops it on SCRIPT KILL. Here the script holds
+   * the only thread, so nothing else could ever run again: past the threshold the script is
+   * stopped with an error instead (its writes so far stay).
+   */
+  private checkTime(lua: Lua): void {
+    const limit = this.engine.config.getNumber('busy-reply-threshold');
+    if (limit <= 0 || performance.now() - this.startedAt < limit) return;
+    lua.pushString(`Script ran longer than busy-reply-threshold (${limit} ms) and was stopped: cachica cannot serve other clients while a script runs`);
+    lua.raise();
   }
 
   /** SCRIPT LOAD and EVAL's compile step: the SHA1, or a ScriptError with Redis's message. */
@@ -201,6 +221,7 @@ export class Scripting {
     lua.getField(LUA_REGISTRYINDEX, script.field);
     const base = lua.top - 2;
     this.readOnly = readOnly;
+    this.startedAt = performance.now();
     this.scriptClient.selectDb(c.db.id);
     engine.executionNesting++;
     let status: LuaStatus;

@@ -123,6 +123,8 @@ export const PARAMS: readonly ParamSpec[] = [
   { name: 'aof-load-truncated', type: 'bool', default: 'yes' },
   { name: 'aof-use-rdb-preamble', type: 'bool', default: 'yes' },
   { name: 'auto-aof-rewrite-percentage', type: 'int', default: '100', min: 0, max: INT_MAX },
+  // Scripts: past it, a script is stopped (see scripting/scripting.ts for why not -BUSY).
+  { name: 'busy-reply-threshold', alias: 'lua-time-limit', type: 'int', default: '5000', min: 0, max: LONG_MAX },
   { name: 'auto-aof-rewrite-min-size', type: 'memory', default: '67108864', min: 0, max: LONG_MAX },
   // Redis chdir()s to `dir`; an embedded store must not move its host process, so cachica
   // keeps the absolute path and resolves its files against it.

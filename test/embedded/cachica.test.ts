@@ -114,3 +114,13 @@ test('Cachica.open() loads the AOF and writes it; the constructor refuses append
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('EVAL runs in-process once Cachica.open() has started Lua', async () => {
+  const db = await Cachica.open();
+  try {
+    assert.equal(await db.command('EVAL', "return redis.call('INCRBY', KEYS[1], ARGV[1])", 1, 'n', 5), 5);
+    assert.deepEqual(await db.command('EVAL', 'return {KEYS[1], ARGV[1]}', 1, 'k', 'v'), ['k', 'v']);
+  } finally {
+    db.close();
+  }
+});

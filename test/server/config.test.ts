@@ -304,6 +304,8 @@ const SET_CASES: Record<string, string[]> = {
   'aof-use-rdb-preamble': ['no', 'maybe', 'yes'],
   'auto-aof-rewrite-percentage': ['0', '200', '-1', 'x', '100'],
   'auto-aof-rewrite-min-size': ['1mb', '0', '-1', 'x', '64mb'],
+  'busy-reply-threshold': ['100', '0', '-1', 'x', '5000'],
+  'lua-time-limit': ['200', '5000'],
   dir: ['/tmp'],
   dbfilename: ['x.rdb'],
   'list-max-listpack-size': ['-1', '-5', '-6', '0', '100', '2147483648', 'abc', '-2'],
