@@ -8,6 +8,7 @@ import type { Client } from '../server/client.js';
 import { ScriptError } from '../scripting/scripting.js';
 import { argInt64 } from './args.js';
 import { NOT_INTEGER } from './errors.js';
+import { replyHelp } from './server.js';
 import type { CommandEntry } from './types.js';
 
 const NOSCRIPT = 'NOSCRIPT No matching script. Please use EVAL.';
@@ -76,7 +77,34 @@ function scriptFlush(c: Client, argv: Argv): void {
   c.reply.ok();
 }
 
+const SCRIPT_HELP = [
+  'DEBUG (YES|SYNC|NO)',
+  '    Set the debug mode for subsequent scripts executed.',
+  'EXISTS <sha1> [<sha1> ...]',
+  '    Return information about the existence of the scripts in the script cache.',
+  'FLUSH [ASYNC|SYNC]',
+  '    Flush the Lua scripts cache. Very dangerous on replicas.',
+  '    When called without the optional mode argument, the behavior is determined by the',
+  '    lazyfree-lazy-user-flush configuration directive. Valid modes are:',
+  '    * ASYNC: Asynchronously flush the scripts cache.',
+  '    * SYNC: Synchronously flush the scripts cache.',
+  'KILL',
+  '    Kill the currently executing Lua script.',
+  'LOAD <script>',
+  '    Load a script into the scripts cache without executing it.',
+];
+
+/**
+ * SCRIPT KILL: a script holds the only thread until it ends (or passes busy-reply-threshold),
+ * so no script is ever running when this command is read.
+ */
+function scriptKill(c: Client): void {
+  c.reply.error('NOTBUSY No scripts in execution right now.');
+}
+
 export const scriptingCommands: CommandEntry[] = [
+  { name: 'script|help', handler: (c) => replyHelp(c, 'SCRIPT', SCRIPT_HELP) },
+  { name: 'script|kill', handler: scriptKill },
   { name: 'eval', handler: (c, argv) => evalGeneric(c, argv, false, false) },
   { name: 'evalsha', handler: (c, argv) => evalGeneric(c, argv, true, false) },
   { name: 'eval_ro', handler: (c, argv) => evalGeneric(c, argv, false, true) },

@@ -72,6 +72,16 @@ setmetatable(G, {
 return hidden
 `;
 
+const REPL_AOF = 1;
+const REPL_ALL = 3;
+const REPL_FLAGS: [string, number][] = [
+  ['REPL_NONE', 0],
+  ['REPL_AOF', REPL_AOF],
+  ['REPL_SLAVE', 2],
+  ['REPL_REPLICA', 2],
+  ['REPL_ALL', REPL_ALL],
+];
+
 /** How often the time check runs (Redis's LUA_MASKCOUNT hook runs every 100,000 instructions). */
 const HOOK_INSTRUCTIONS = 100000;
 
@@ -100,6 +110,8 @@ export class Scripting {
   private readOnly = false;
   /** When the running script began (performance.now()). */
   private startedAt = 0;
+  /** redis.set_repl's flags for the running script (REPL_ALL at its start). */
+  private replFlags = REPL_ALL;
 
   constructor(private readonly engine: Engine) {
     this.scriptClient = new Client(engine, 0);
@@ -142,6 +154,33 @@ export class Scripting {
       lua.pushInteger(level);
       lua.setField(-2, name);
     }
+    // Which of a script's writes are propagated (only the AOF exists here): redis.set_repl.
+    for (const [name, flags] of REPL_FLAGS) {
+      lua.pushInteger(flags);
+      lua.setField(-2, name);
+    }
+    lua.pushFunction((l) => {
+      if (l.top !== 1) {
+        l.pushString('redis.set_repl() requires two arguments.');
+        return l.raise();
+      }
+      const flags = l.toNumber(1);
+      if (!Number.isInteger(flags) || (flags & ~REPL_ALL) !== 0) {
+        l.pushString('Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.');
+        return l.raise();
+      }
+      this.replFlags = flags;
+      return 0;
+    });
+    lua.setField(-2, 'set_repl');
+    // The debugger's calls do nothing outside a debugging session, as in Redis.
+    lua.pushFunction((l) => {
+      l.pushBoolean(false);
+      return 1;
+    });
+    lua.setField(-2, 'breakpoint');
+    lua.pushFunction(() => 0);
+    lua.setField(-2, 'debug');
     lua.pushString(SERVER_VERSION);
     lua.setField(-2, 'REDIS_VERSION');
     const [major, minor, patch] = SERVER_VERSION.split('.').map(Number);
@@ -222,6 +261,7 @@ export class Scripting {
     const base = lua.top - 2;
     this.readOnly = readOnly;
     this.startedAt = performance.now();
+    this.replFlags = REPL_ALL;
     this.scriptClient.selectDb(c.db.id);
     engine.executionNesting++;
     let status: LuaStatus;
@@ -270,7 +310,10 @@ export class Scripting {
     reply.pos = 0;
     const outer = engine.current;
     engine.current = client;
+    const propagation = engine.propagation;
+    propagation.muted = (this.replFlags & REPL_AOF) === 0;
     engine.invoke(client, cmd, argv);
+    propagation.muted = false;
     engine.current = outer;
     if (reply.errors.length !== 0) {
       for (const e of reply.errors) engine.stats.countError(e);

@@ -30,6 +30,8 @@ export class Propagation {
   /** What the running command's handler asked to propagate instead of its arguments. */
   private replacement: Part[][] | null = null;
   private suppressed = false;
+  /** A script's redis.set_repl left the AOF out: its commands are not propagated. */
+  muted = false;
 
   /** A handler's command replays as `commands`, in this order (alsoPropagate with a rewrite). */
   replaceWith(...commands: Part[][]): void {
@@ -58,6 +60,7 @@ export class Propagation {
     const suppressed = this.suppressed;
     this.replacement = null;
     this.suppressed = false;
+    if (this.muted) return;
     if (replacement !== null) {
       for (const parts of replacement) this.add(db, parts);
     } else if (changed && !suppressed) {

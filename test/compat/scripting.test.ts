@@ -6,7 +6,7 @@
  */
 
 import { describe } from 'node:test';
-import { defineScenarios, useBed, type Scenario } from './bed.js';
+import { defineScenarios, helpText, useBed, type Scenario } from './bed.js';
 
 const scenarios: Scenario[] = [
   {
@@ -89,6 +89,21 @@ const scenarios: Scenario[] = [
       ['EVALSHA', '098e0f0d1448c0a81dafe820f66d460eb09263da', '0', 'gone'],
       ['EVAL', "return redis.sha1hex('')", '0'],
       ['EVAL', 'return redis.sha1hex(ARGV[1])', '0', 'abc'],
+    ],
+  },
+  {
+    name: 'SCRIPT HELP and KILL; redis.set_repl, breakpoint and debug',
+    steps: [
+      { cmd: ['SCRIPT', 'HELP'], compare: helpText },
+      ['SCRIPT', 'KILL'],
+      ['SCRIPT', 'NOSUCH'],
+      ['EVAL', 'return {redis.REPL_NONE, redis.REPL_AOF, redis.REPL_SLAVE, redis.REPL_REPLICA, redis.REPL_ALL}', '0'],
+      ['EVAL', 'redis.set_repl(99)', '0'],
+      ['EVAL', 'redis.set_repl()', '0'],
+      ['EVAL', "redis.set_repl(redis.REPL_NONE) return redis.call('set', 'nr', '1')", '0'],
+      ['GET', 'nr'],
+      ['EVAL', 'return redis.breakpoint()', '0'],
+      ['EVAL', "return redis.debug('x')", '0'],
     ],
   },
   {

@@ -48,6 +48,9 @@ describe('scripts over sockets', () => {
       const incr = readFileSync(path.join(dir, 'appendonlydir', 'appendonly.aof.1.incr.aof'), 'latin1');
       assert.match(incr, /MULTI[\s\S]*SREM[\s\S]*PEXPIREAT[\s\S]*EXEC/, 'the effects, in one transaction');
       assert.doesNotMatch(incr, /EVAL/);
+      // redis.set_repl(REPL_NONE): the write is made, and not propagated.
+      assert.equal(await conn.eval("redis.set_repl(redis.REPL_NONE) return redis.call('set', 'unlogged', 'x')", 0), 'OK');
+      assert.doesNotMatch(readFileSync(path.join(dir, 'appendonlydir', 'appendonly.aof.1.incr.aof'), 'latin1'), /unlogged/);
       await server.kill();
       conn.disconnect();
       server = await startCachica({ args });
@@ -56,6 +59,7 @@ describe('scripts over sockets', () => {
       assert.equal(await conn.sismember('pool', popped), 0);
       assert.equal(await conn.scard('pool'), 3);
       assert.ok((await conn.ttl('taken')) > 990);
+      assert.equal(await conn.exists('unlogged'), 0, 'not in the AOF, so gone after the crash');
     } finally {
       conn.disconnect();
       await server.stop();
