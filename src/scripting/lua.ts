@@ -196,12 +196,16 @@ export class Lua {
 
   /** Push a byte string; a JS string is taken as latin1 (one byte per char). */
   pushString(s: Uint8Array | string): void {
-    const m = this.m;
-    const len = typeof s === 'string' ? s.length : s.length;
-    const p = this.room(len);
-    if (typeof s === 'string') Buffer.from(m.HEAPU8.buffer, m.HEAPU8.byteOffset).latin1Write(s, p, len);
-    else m.HEAPU8.set(s, p);
-    m._lua_pushlstring(this.L, p, len);
+    this.m._lua_pushlstring(this.L, this.copyIn(s), s.length);
+  }
+
+  /** Copy `s` (bytes, or a latin1 string) into the scratch buffer; returns its address. */
+  private copyIn(s: Uint8Array | string): number {
+    const p = this.room(s.length);
+    const heap = this.m.HEAPU8;
+    if (typeof s === 'string') Buffer.from(heap.buffer, heap.byteOffset).latin1Write(s, p, s.length);
+    else heap.set(s, p);
+    return p;
   }
 
   /** The scratch buffer, at least `n` bytes. */
@@ -282,12 +286,7 @@ export class Lua {
 
   /** luaL_loadbuffer: compile `code` as a chunk named `name` (text only); the function or the error on top. */
   load(code: Uint8Array | string, name: string): LuaStatus {
-    const len = code.length;
-    const p = this.room(len);
-    const heap = this.m.HEAPU8;
-    if (typeof code === 'string') Buffer.from(heap.buffer, heap.byteOffset).latin1Write(code, p, len);
-    else heap.set(code, p);
-    return this.m._luaL_loadbufferx(this.L, p, len, this.cname(name), this.cname('t')) as LuaStatus;
+    return this.m._luaL_loadbufferx(this.L, this.copyIn(code), code.length, this.cname(name), this.cname('t')) as LuaStatus;
   }
 
   /** lua_pcall with an optional message handler at `msgh` (0 for none). */

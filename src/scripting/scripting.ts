@@ -27,6 +27,7 @@ import { Client, ClientFlag } from '../server/client.js';
 import type { Engine } from '../server/engine.js';
 import { SERVER_VERSION } from '../server/version.js';
 import { CommandBit } from '../commands/types.js';
+import { formatDouble } from '../protocol/format.js';
 import { Lua, LUA_REGISTRYINDEX, LuaStatus, LuaType } from './lua.js';
 
 /** Lua code run once per state: Lua 5.1's names Redis scripts use, the error handler, the guard. */
@@ -97,7 +98,6 @@ export class ScriptError extends Error {}
 interface CachedScript {
   /** Registry field holding the compiled function. */
   field: string;
-  body: Buffer;
 }
 
 export class Scripting {
@@ -220,7 +220,7 @@ export class Scripting {
     }
     const field = `f_${sha}`;
     lua.setField(LUA_REGISTRYINDEX, field);
-    this.scripts.set(sha, { field, body: Buffer.from(body) });
+    this.scripts.set(sha, { field });
     return sha;
   }
 
@@ -367,21 +367,7 @@ export function sha1hex(body: Uint8Array): string {
  * only doubles, so an integer past 2^53 is first rounded to one, as Redis's Lua would have.
  */
 function formatNumberArg(lua: Lua, idx: number): string {
-  return formatG17(lua.isInteger(idx) ? Number(lua.toInteger(idx)) : lua.toNumber(idx));
-}
-
-function formatG17(v: number): string {
-  if (Number.isInteger(v) && Math.abs(v) < 1e17) return String(v);
-  if (!Number.isFinite(v)) return v > 0 ? 'inf' : v < 0 ? '-inf' : 'nan';
-  const p = v.toPrecision(17);
-  // %.17g drops trailing zeros and uses e+NN exponents.
-  if (p.includes('e')) {
-    const [m, e] = p.split('e');
-    const mant = m.includes('.') ? m.replace(/0+$/, '').replace(/\.$/, '') : m;
-    const exp = Number(e);
-    return `${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
-  return p.includes('.') ? p.replace(/0+$/, '').replace(/\.$/, '') : p;
+  return formatDouble(lua.isInteger(idx) ? Number(lua.toInteger(idx)) : lua.toNumber(idx));
 }
 
 function pushArgs(lua: Lua, argv: Argv, from: number, to: number): void {

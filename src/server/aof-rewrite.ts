@@ -19,7 +19,6 @@ import { formatDouble } from '../protocol/format.js';
 import type { RdbValue } from '../persistence/rdb-value.js';
 import type { Database } from '../store/database.js';
 import { ValueType } from '../store/entries.js';
-import { lpGet, lpSkip } from '../types/listpack.js';
 import { Stream, StreamIterator } from '../types/stream.js';
 import { formatId, MAX_ID, ZERO_ID } from '../types/stream-id.js';
 import type { Engine } from './engine.js';
@@ -115,7 +114,7 @@ export class AofRewriteWriter {
       this.emit(db, ['XADD', key, 'MAXLEN', '0', '0-1', 'x', 'y']);
     } else {
       const it = this.iterator.begin(s, ZERO_ID, MAX_ID, false);
-      while (it.next()) this.emit(db, ['XADD', key, formatId(it.entry.id), ...entryFields(it.entry)]);
+      while (it.next()) this.emit(db, ['XADD', key, formatId(it.entry.id), ...it.entry.fieldsAndValues()]);
     }
     this.emit(db, ['XSETID', key, formatId(s.lastId), 'ENTRIESADDED', String(s.entriesAdded), 'MAXDELETEDID', formatId(s.maxDeletedId)]);
     if (s.groups === null) return null;
@@ -135,34 +134,4 @@ export class AofRewriteWriter {
     }
     return null;
   }
-}
-
-/** An entry's fields and values as parts (the node's master fields under SAMEFIELDS). */
-function entryFields(e: StreamIterator['entry']): Part[] {
-  const b = e.node.buf;
-  const out: Part[] = [];
-  const part = (p: number): Part => {
-    const v = lpGet(b, p);
-    return v.isInt ? String(v.int) : b.subarray(v.start, v.end);
-  };
-  let p = e.fieldsAt;
-  if (isSameFields(e)) {
-    let f = e.node.masterFieldsAt();
-    for (let i = 0; i < e.numFields; i++) {
-      out.push(part(f), part(p));
-      f = lpSkip(b, f);
-      p = lpSkip(b, p);
-    }
-  } else {
-    for (let i = 0; i < e.numFields * 2; i++) {
-      out.push(part(p));
-      p = lpSkip(b, p);
-    }
-  }
-  return out;
-}
-
-/** The SAMEFIELDS flag (bit 1 of an entry's flags, STREAM_ITEM_FLAG_SAMEFIELDS). */
-function isSameFields(e: StreamIterator['entry']): boolean {
-  return (e.flags & 2) !== 0;
 }

@@ -66,12 +66,11 @@ export class Aof {
 
   get dir(): string {
     const config = this.engine.config;
-    const dir = Buffer.from(config.get('dir'), 'latin1').toString('utf8');
-    return path.join(dir, Buffer.from(config.get('appenddirname'), 'latin1').toString('utf8'));
+    return path.join(config.getPath('dir'), config.getPath('appenddirname'));
   }
 
   private get fileName(): string {
-    return Buffer.from(this.engine.config.get('appendfilename'), 'latin1').toString('utf8');
+    return this.engine.config.getPath('appendfilename');
   }
 
   get manifestName(): string {
@@ -135,11 +134,8 @@ export class Aof {
   /** CONFIG SET appendonly no (stopAppendOnly): what is buffered goes to disk, then nothing. */
   disable(): void {
     if (this.state === AofState.Off) return;
-    this.flush(true);
-    this.rewrite?.abort();
-    this.rewrite = null;
+    this.close();
     this.rewriteScheduled = false;
-    this.closeFile();
     this.state = AofState.Off;
     this.engine.propagation.active = false;
     this.engine.propagation.pos = 0;
@@ -154,13 +150,9 @@ export class Aof {
     this.closeFile();
   }
 
+  /** Close the current file; every caller has flushed and fsynced it first (flush(true)). */
   private closeFile(): void {
     if (this.fd === -1) return;
-    try {
-      fdatasyncSync(this.fd);
-    } catch {
-      // reported by the last write, if at all
-    }
     closeSync(this.fd);
     this.fd = -1;
   }

@@ -23,7 +23,7 @@ import { performance } from 'node:perf_hooks';
 import type { Argv } from '../protocol/argv.js';
 import { commandMeta, getKeys } from '../commands/meta/index.js';
 import { CommandBit, type Command } from '../commands/types.js';
-import type { Database } from '../store/database.js';
+import { Lookup, type Database } from '../store/database.js';
 import type { Engine } from './engine.js';
 import { AofRewriteWriter } from './aof-rewrite.js';
 import { SnapshotWriter } from './snapshot.js';
@@ -258,7 +258,7 @@ export class BackgroundSave {
 }
 
 /** Lookups that neither delete an expired key nor move its clock. */
-const NO_SIDE_EFFECTS = 1 | 2; // Lookup.NoTouch | Lookup.NoExpire
+const NO_SIDE_EFFECTS = Lookup.NoTouch | Lookup.NoExpire;
 
 /** Write commands whose key arguments do not cover what they change. */
 const NAMES_NO_KEYS = new Set(['flushall', 'flushdb', 'swapdb', 'debug', 'restore-asking']);

@@ -341,6 +341,11 @@ export class Config {
     return this.ordered.map((s) => s.name);
   }
 
+  /** A file or directory name parameter (dir, dbfilename, ...) as a path: its bytes as UTF-8. */
+  getPath(name: string): string {
+    return Buffer.from(this.get(name), 'latin1').toString('utf8');
+  }
+
   get(name: string): string {
     const v = this.values.get(name) ?? this.values.get(this.specs.get(name.toLowerCase())?.name ?? '');
     if (v === undefined) throw new Error(`no such config parameter: ${name}`);

@@ -13,7 +13,6 @@ import type { Database } from '../store/database.js';
 import { hashBytes } from '../store/hash.js';
 import { ValueType } from '../store/entries.js';
 import { Stream, StreamIterator } from '../types/stream.js';
-import { lpGet, lpSkip } from '../types/listpack.js';
 import { MAX_ID, ZERO_ID } from '../types/stream-id.js';
 import type { Engine } from './engine.js';
 
@@ -56,24 +55,7 @@ function objectDigest(engine: Engine, db: Database, id: number, digest: Digest):
     while (it.next()) {
       const e = it.entry;
       mixDigest(digest, `${e.id.ms}.${e.id.seq}`);
-      const b = e.node.buf;
-      const part = (p: number): Uint8Array | string => {
-        const v = lpGet(b, p);
-        return v.isInt ? String(v.int) : b.subarray(v.start, v.end);
-      };
-      let p = e.fieldsAt;
-      let f = (e.flags & 2) !== 0 ? e.node.masterFieldsAt() : -1;
-      for (let i = 0; i < e.numFields; i++) {
-        if (f !== -1) {
-          mixDigest(digest, part(f));
-          f = lpSkip(b, f);
-        } else {
-          mixDigest(digest, part(p));
-          p = lpSkip(b, p);
-        }
-        mixDigest(digest, part(p));
-        p = lpSkip(b, p);
-      }
+      for (const part of e.fieldsAndValues()) mixDigest(digest, part);
     }
   } else {
     const value = readStoredValue(engine.store, db, id);

@@ -498,10 +498,7 @@ export class Engine {
     if (write && this.persistence.saving) this.persistence.beforeWrite(cmd, argv, client.db);
     const propagation = this.propagation;
     const propagating = propagation.active && write;
-    const db = client.db.id;
-    const dirtyBefore = this.dirty;
-    const changesBefore = this.events.changes;
-    if (propagating) propagation.beforeCommand();
+    if (propagating) propagation.beforeCommand(client.db.id, this.dirty, this.events.changes);
     const timed = (cmd.bits & CommandBit.Fast) === 0 || (cmd.calls & (TIMING_SAMPLE - 1)) === 0;
     if (timed) {
       const t0 = performance.now();
@@ -511,7 +508,7 @@ export class Engine {
     } else {
       handler(client, argv);
     }
-    if (propagating) propagation.afterCommand(db, argv, this.dirty !== dirtyBefore || this.events.changes !== changesBefore);
+    if (propagating) propagation.afterCommand(argv, this.dirty, this.events.changes);
     this.executingCmd = outer;
     // The keys a tracking client read are remembered, under EXEC too, for the client that sent it.
     if ((cmd.bits & CommandBit.ReadOnly) !== 0 && this.tracking.clients > 0) {

@@ -5,14 +5,13 @@
  * on, else the snapshot), and the -MISCONF refusal of writes after a failed save or AOF write.
  */
 
-import path from 'node:path';
 import type { Argv } from '../protocol/argv.js';
 import type { Command } from '../commands/types.js';
 import type { Database } from '../store/database.js';
 import { Aof, AofState } from './aof.js';
 import { BackgroundSave, type SaveOutcome } from './background-save.js';
 import type { Engine } from './engine.js';
-import { loadAtStartup, runSlicedLoad, snapshotPath, snapshotSaved } from './snapshot.js';
+import { loadAtStartup, runSlicedLoad, snapshotPath, snapshotSaved, snapshotTempPath, tempFileFailure } from './snapshot.js';
 
 /** A failed background save is retried by the save points only after this long (seconds). */
 const BGSAVE_RETRY_DELAY = 5;
@@ -72,12 +71,12 @@ export class Persistence {
     }
     this.lastBgsaveTry = Math.floor(Date.now() / 1000);
     const target = snapshotPath(engine);
-    const temp = path.join(path.dirname(target), `temp-${process.pid}.rdb`);
+    const temp = snapshotTempPath(target);
     try {
       this.bgsave = new BackgroundSave(engine, target, temp, 'rdb', (outcome) => this.bgsaveDone(outcome));
     } catch (e) {
       this.lastSaveOk = false;
-      engine.log.warning(`Failed opening the temp RDB file ${path.basename(temp)} (in server root dir ${path.dirname(temp)}) for saving: ${(e as Error).message}`);
+      engine.log.warning(tempFileFailure(temp, e as Error));
       return 'ERR';
     }
     engine.log.notice('Background saving started');

@@ -11,6 +11,7 @@
  */
 
 import type { Argv } from '../protocol/argv.js';
+import { ReplyWriter } from '../protocol/reply-writer.js';
 
 const MULTI = Buffer.from('*1\r\n$5\r\nMULTI\r\n', 'latin1');
 const EXEC = Buffer.from('*1\r\n$4\r\nEXEC\r\n', 'latin1');
@@ -20,8 +21,8 @@ export type Part = string | Uint8Array;
 export class Propagation {
   /** Whether anything reads the stream; when false every call here is skipped by the engine. */
   active = false;
-  buf = Buffer.allocUnsafe(64 * 1024);
-  pos = 0;
+  /** The stream's bytes, encoded as RESP2 requests by the reply writer. */
+  private readonly out = new ReplyWriter(64 * 1024);
   /** The database the stream is in, or -1 when the next command must SELECT first. */
   private db = -1;
   /** Where the open unit's first command begins (-1: no unit open), and its commands so far. */
@@ -30,8 +31,25 @@ export class Propagation {
   /** What the running command's handler asked to propagate instead of its arguments. */
   private replacement: Part[][] | null = null;
   private suppressed = false;
+  /** The running command's database, and the change counters when it began. */
+  private commandDb = 0;
+  private dirtyBefore = 0;
+  private changesBefore = 0;
   /** A script's redis.set_repl left the AOF out: its commands are not propagated. */
   muted = false;
+
+  /** The bytes written so far are buf[0, pos); the AOF empties it by setting pos to 0. */
+  get buf(): Buffer {
+    return this.out.buf;
+  }
+
+  get pos(): number {
+    return this.out.pos;
+  }
+
+  set pos(n: number) {
+    this.out.pos = n;
+  }
 
   /** A handler's command replays as `commands`, in this order (alsoPropagate with a rewrite). */
   replaceWith(...commands: Part[][]): void {
@@ -48,14 +66,23 @@ export class Propagation {
     this.suppressed = true;
   }
 
-  /** Called before each handler runs (the engine does it while active). */
-  beforeCommand(): void {
+  /**
+   * Before a write command's handler runs (the engine calls it while active): its database,
+   * and the engine's change counter and signalled-key count, to tell afterwards whether it
+   * changed anything.
+   */
+  beforeCommand(db: number, dirty: number, changes: number): void {
     this.replacement = null;
     this.suppressed = false;
+    this.commandDb = db;
+    this.dirtyBefore = dirty;
+    this.changesBefore = changes;
   }
 
-  /** A write command ran in database `db`: into the stream if it changed something. */
-  afterCommand(db: number, argv: Argv, changed: boolean): void {
+  /** The write command ran: into the stream if it changed something, or as its handler asked. */
+  afterCommand(argv: Argv, dirty: number, changes: number): void {
+    const db = this.commandDb;
+    const changed = dirty !== this.dirtyBefore || changes !== this.changesBefore;
     const replacement = this.replacement;
     const suppressed = this.suppressed;
     this.replacement = null;
@@ -71,23 +98,25 @@ export class Propagation {
   /** One command given as its parts. */
   add(db: number, parts: readonly Part[]): void {
     this.beginCommand(db);
-    this.header(parts.length);
+    const out = this.out;
+    out.arrayLen(parts.length);
     for (const p of parts) {
-      if (typeof p === 'string') this.bulkString(p);
-      else this.bulk(p, 0, p.length);
+      if (typeof p === 'string') out.bulk(p);
+      else out.bulkBytes(p);
     }
   }
 
   /** One command as it arrived. */
   addArgv(db: number, argv: Argv): void {
     this.beginCommand(db);
-    this.header(argv.count);
-    for (let i = 0; i < argv.count; i++) this.bulk(argv.bufs[i], argv.starts[i], argv.ends[i]);
+    const out = this.out;
+    out.arrayLen(argv.count);
+    for (let i = 0; i < argv.count; i++) out.bulkBytes(argv.bufs[i], argv.starts[i], argv.ends[i]);
   }
 
   /** The unit is over: EXEC after a wrapped unit. */
   endUnit(): void {
-    if (this.unitCommands > 1) this.raw(EXEC);
+    if (this.unitCommands > 1) this.out.rawBytes(EXEC, 0, EXEC.length);
     this.unitStart = -1;
     this.unitCommands = 0;
   }
@@ -98,90 +127,23 @@ export class Propagation {
   }
 
   private beginCommand(db: number): void {
-    if (this.unitCommands === 0) this.unitStart = this.pos;
+    if (this.unitCommands === 0) this.unitStart = this.out.pos;
     else if (this.unitCommands === 1) this.insertMulti();
     this.unitCommands++;
     if (db !== this.db) {
       this.db = db;
-      const id = String(db);
-      this.header(2);
-      this.bulkString('SELECT');
-      this.bulkString(id);
+      this.out.arrayLen(2);
+      this.out.bulk('SELECT');
+      this.out.bulk(String(db));
     }
   }
 
   /** A second command joined the unit: MULTI goes before the first. */
   private insertMulti(): void {
-    this.room(MULTI.length);
-    const at = this.unitStart;
-    this.buf.copy(this.buf, at + MULTI.length, at, this.pos);
-    MULTI.copy(this.buf, at);
-    this.pos += MULTI.length;
-  }
-
-  private room(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.pos + n, this.buf.length * 2));
-    this.buf.copy(grown, 0, 0, this.pos);
-    this.buf = grown;
-  }
-
-  private raw(b: Buffer): void {
-    this.room(b.length);
-    b.copy(this.buf, this.pos);
-    this.pos += b.length;
-  }
-
-  private header(n: number): void {
-    this.room(24);
-    this.buf[this.pos++] = 42; // '*'
-    this.digits(n);
-    this.buf[this.pos++] = 13;
-    this.buf[this.pos++] = 10;
-  }
-
-  /** A non-negative length in decimal, without making a string of it. */
-  private digits(n: number): void {
-    const buf = this.buf;
-    if (n < 10) {
-      buf[this.pos++] = 48 + n;
-      return;
-    }
-    if (n < 100) {
-      buf[this.pos++] = 48 + Math.floor(n / 10);
-      buf[this.pos++] = 48 + (n % 10);
-      return;
-    }
-    this.pos += buf.latin1Write(String(n), this.pos, 20);
-  }
-
-  private bulk(src: Uint8Array, start: number, end: number): void {
-    const n = end - start;
-    this.room(n + 24);
-    const buf = this.buf;
-    buf[this.pos++] = 36; // '$'
-    this.digits(n);
-    buf[this.pos++] = 13;
-    buf[this.pos++] = 10;
-    if (n < 32) for (let i = start; i < end; i++) buf[this.pos++] = src[i];
-    else {
-      buf.set(src.subarray(start, end), this.pos);
-      this.pos += n;
-    }
-    buf[this.pos++] = 13;
-    buf[this.pos++] = 10;
-  }
-
-  private bulkString(s: string): void {
-    const n = s.length;
-    this.room(n + 24);
-    const buf = this.buf;
-    buf[this.pos++] = 36;
-    this.digits(n);
-    buf[this.pos++] = 13;
-    buf[this.pos++] = 10;
-    this.pos += buf.latin1Write(s, this.pos, n);
-    buf[this.pos++] = 13;
-    buf[this.pos++] = 10;
+    const out = this.out;
+    out.ensure(MULTI.length);
+    out.buf.copyWithin(this.unitStart + MULTI.length, this.unitStart, out.pos);
+    MULTI.copy(out.buf, this.unitStart);
+    out.pos += MULTI.length;
   }
 }

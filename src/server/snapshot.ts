@@ -44,8 +44,7 @@ const FLUSH_AT = 1 << 20;
 
 /** The snapshot's path: `dir` joined with `dbfilename` (config strings are latin1 bytes). */
 export function snapshotPath(engine: Engine): string {
-  const dir = Buffer.from(engine.config.get('dir'), 'latin1').toString('utf8');
-  return path.join(dir, Buffer.from(engine.config.get('dbfilename'), 'latin1').toString('utf8'));
+  return path.join(engine.config.getPath('dir'), engine.config.getPath('dbfilename'));
 }
 
 export class SnapshotError extends Error {}
@@ -54,7 +53,7 @@ export class SnapshotError extends Error {}
 export function saveSnapshot(engine: Engine): void {
   const target = snapshotPath(engine);
   const started = Date.now();
-  writeSnapshotFile(engine, target, path.join(path.dirname(target), `temp-${process.pid}.rdb`), false);
+  writeSnapshotFile(engine, target, snapshotTempPath(target), false);
   snapshotSaved(engine, engine.dirty);
   engine.log.notice(`DB saved on disk (${Date.now() - started} ms)`);
 }
@@ -100,11 +99,21 @@ export function writeSnapshotFile(engine: Engine, target: string, temp: string, 
     } catch {
       // never created
     }
-    const message = `Failed opening the temp RDB file ${path.basename(temp)} (in server root dir ${path.dirname(temp)}) for saving: ${(e as Error).message}`;
+    const message = tempFileFailure(temp, e as Error);
     engine.log.warning(message);
     engine.persistence.lastSaveOk = false;
     throw new SnapshotError(message);
   }
+}
+
+/** Where a save of `target` is written before it is renamed (Redis's temp-<pid>.rdb). */
+export function snapshotTempPath(target: string): string {
+  return path.join(path.dirname(target), `temp-${process.pid}.rdb`);
+}
+
+/** What Redis logs when it cannot write a save's temp file. */
+export function tempFileFailure(temp: string, e: Error): string {
+  return `Failed opening the temp RDB file ${path.basename(temp)} (in server root dir ${path.dirname(temp)}) for saving: ${e.message}`;
 }
 
 /**

@@ -226,6 +226,34 @@ export class EntryView {
     }
   }
 
+  /**
+   * The entry's fields and values in order (field, value, ...): each as a view of its bytes, or
+   * an integer's decimal text (what the AOF rewrite and DEBUG DIGEST walk).
+   */
+  fieldsAndValues(): (string | Uint8Array)[] {
+    const b = this.node.buf;
+    const part = (p: number): string | Uint8Array => {
+      const v = lpGet(b, p);
+      return v.isInt ? String(v.int) : b.subarray(v.start, v.end);
+    };
+    const out: (string | Uint8Array)[] = [];
+    let p = this.fieldsAt;
+    if ((this.flags & ItemFlag.SameFields) !== 0) {
+      let f = this.node.masterFieldsAt();
+      for (let i = 0; i < this.numFields; i++) {
+        out.push(part(f), part(p));
+        f = lpSkip(b, f);
+        p = lpSkip(b, p);
+      }
+    } else {
+      for (let i = 0; i < this.numFields * 2; i++) {
+        out.push(part(p));
+        p = lpSkip(b, p);
+      }
+    }
+    return out;
+  }
+
   /** Mark the entry deleted in place (its flags stay a one-byte integer). */
   markDeleted(): void {
     this.flags |= ItemFlag.Deleted;
