@@ -221,7 +221,15 @@ export class ReplyWriter {
 
   /** Insert the header of an array (`map`: a map of n pairs) at `at`, from deferLen(). */
   setDeferredLen(at: number, n: number, map = false): void {
-    const header = map && this.protocol === 3 ? `%${n}\r\n` : `*${map ? n * 2 : n}\r\n`;
+    this.insertHeader(at, map && this.protocol === 3 ? `%${n}\r\n` : `*${map ? n * 2 : n}\r\n`);
+  }
+
+  /** Insert the header of a set of `n` elements at `at`, from deferLen(); RESP2 sees an array. */
+  setDeferredSetLen(at: number, n: number): void {
+    this.insertHeader(at, `${this.protocol === 3 ? '~' : '*'}${n}\r\n`);
+  }
+
+  private insertHeader(at: number, header: string): void {
     this.ensure(header.length);
     this.buf.copyWithin(at + header.length, at, this.pos);
     this.buf.latin1Write(header, at, header.length);
@@ -297,6 +305,19 @@ export class ReplyWriter {
     this.raw(':');
     this.ensure(n + 2);
     this.pos += this.buf.utf8Write(text, this.pos, n);
+    this.crlf();
+  }
+
+  /** A verbatim string of bytes with a 3-byte `format`; RESP2 sees a bulk string. */
+  verbatimBytes(bytes: Uint8Array, format: string): void {
+    if (this.protocol !== 3) {
+      this.bulkBytes(bytes);
+      return;
+    }
+    this.prefixedInt(61, bytes.length + 4); // '='
+    this.raw(format);
+    this.raw(':');
+    this.rawBytes(bytes, 0, bytes.length);
     this.crlf();
   }
 

@@ -37,6 +37,8 @@ export const enum LuaStatus {
   ErrErr = 5,
 }
 
+const TYPE_NAMES = ['no value', 'nil', 'boolean', 'userdata', 'number', 'string', 'table', 'function', 'userdata', 'thread'];
+
 /** The raw exports this layer calls (all take the state first; pointers are heap offsets). */
 interface RawLua {
   HEAPU8: Uint8Array;
@@ -55,7 +57,7 @@ interface RawLua {
   _lua_tointegerx(L: number, idx: number, isnum: number): bigint;
   _lua_toboolean(L: number, idx: number): number;
   _lua_tolstring(L: number, idx: number, len: number): number;
-  _lua_rawlen(L: number, idx: number): number;
+  _lua_rawlen(L: number, idx: number): bigint;
   _lua_pushnil(L: number): void;
   _lua_pushnumber(L: number, n: number): void;
   _lua_pushinteger(L: number, n: bigint): void;
@@ -77,6 +79,20 @@ interface RawLua {
   _lua_pcallk(L: number, nargs: number, nresults: number, msgh: number, ctx: number, k: number): number;
   _lua_setmetatable(L: number, idx: number): number;
   _lua_sethook(L: number, fn: number, mask: number, count: number): void;
+  _lua_pushlightuserdata(L: number, p: number): void;
+  _lua_touserdata(L: number, idx: number): number;
+  _lua_checkstack(L: number, n: number): number;
+  _lua_getmetatable(L: number, idx: number): number;
+  _lua_rawequal(L: number, a: number, b: number): number;
+  _lua_rotate(L: number, idx: number, n: number): void;
+  _lua_concat(L: number, n: number): void;
+  _lua_newthread(L: number): number;
+  _lua_resume(L: number, from: number, nargs: number, nresults: number): number;
+  _lua_status(L: number): number;
+  _lua_isnumber(L: number, idx: number): number;
+  _luaL_where(L: number, level: number): void;
+  _lua_resetthread(L: number): number;
+  _lua_yieldk(L: number, nresults: number, ctx: number, k: number): number;
   addFunction(fn: (L: number, ar: number) => void, signature: string): number;
 }
 
@@ -91,31 +107,92 @@ function loadWasm(): Promise<RawLua> {
 /** A JavaScript function Lua can call: arguments on the stack, returns how many results it pushed. */
 export type LuaFunction = (lua: Lua) => number;
 
-export class Lua {
-  readonly L: number;
-  /** A heap buffer strings are copied through, grown as needed; and a size_t out-parameter. */
-  private scratch: number;
-  private scratchSize = 4096;
-  private readonly lenPtr: number;
-  /** Interned C strings (field and global names), so each is copied into the heap once. */
-  private readonly names = new Map<string, number>();
+/** What every state of one Lua universe shares: the module, the scratch heap buffers, interned names. */
+class Shared {
+  scratch: number;
+  scratchSize = 4096;
+  readonly lenPtr: number;
+  readonly names = new Map<string, number>();
+  /** The wrappers of the states this layer made (the main state and its threads), by address. */
+  readonly states = new Map<number, Lua>();
+  hook: number | null = null;
+  hookFn: ((lua: Lua) => void) | null = null;
 
-  private constructor(private readonly m: RawLua) {
-    this.L = m._luaL_newstate();
-    m._luaL_openlibs(this.L);
+  constructor(readonly m: RawLua) {
     this.scratch = m._malloc(this.scratchSize);
     this.lenPtr = m._malloc(8);
   }
 
+  /** The wrapper for state `L`: one of ours, or a fresh one for a coroutine a script made. */
+  state(L: number): Lua {
+    return this.states.get(L) ?? Lua.wrap(this, L);
+  }
+}
+
+export class Lua {
+  private readonly m: RawLua;
+
+  private constructor(
+    readonly L: number,
+    private readonly shared: Shared,
+  ) {
+    this.m = shared.m;
+  }
+
+  /** @internal A wrapper for a state of `shared`'s universe. */
+  static wrap(shared: Shared, L: number): Lua {
+    return new Lua(L, shared);
+  }
+
   static async create(): Promise<Lua> {
-    return new Lua(await loadWasm());
+    const m = await loadWasm();
+    const shared = new Shared(m);
+    const L = m._luaL_newstate();
+    m._luaL_openlibs(L);
+    const lua = new Lua(L, shared);
+    shared.states.set(L, lua);
+    return lua;
   }
 
   close(): void {
-    this.m._lua_close(this.L);
-    this.m._free(this.scratch);
-    this.m._free(this.lenPtr);
-    for (const p of this.names.values()) this.m._free(p);
+    const { m, shared } = this;
+    m._lua_close(this.L);
+    m._free(shared.scratch);
+    m._free(shared.lenPtr);
+    for (const p of shared.names.values()) m._free(p);
+  }
+
+  /**
+   * lua_newthread: a coroutine state, pushed on this stack (anchor it, in the registry say,
+   * or it is collected). Its wrapper stays known to this layer.
+   */
+  newThread(): Lua {
+    const thread = new Lua(this.m._lua_newthread(this.L), this.shared);
+    this.shared.states.set(thread.L, thread);
+    return thread;
+  }
+
+  /**
+   * lua_resume of this thread with the `nargs` values on its stack (the function below them
+   * when it starts). Returns the status (Ok: it returned, Yield: it yielded) and how many
+   * values it left on top.
+   */
+  resume(nargs: number): { status: LuaStatus; results: number } {
+    const m = this.m;
+    const out = this.shared.lenPtr;
+    const status = m._lua_resume(this.L, 0, nargs, out) as LuaStatus;
+    const heap = m.HEAPU8;
+    return { status, results: heap[out] | (heap[out + 1] << 8) | (heap[out + 2] << 16) | (heap[out + 3] << 24) };
+  }
+
+  /** lua_resetthread: close a thread left suspended or failed, so it can run a function again. */
+  resetThread(): void {
+    this.m._lua_resetthread(this.L);
+  }
+
+  /** lua_yield(L, 0), from a count hook: the thread suspends once the hook returns. */
+  yieldFromHook(): void {
+    this.m._lua_yieldk(this.L, 0, 0, 0);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -150,6 +227,11 @@ export class Lua {
     return this.m._lua_tonumberx(this.L, idx, 0);
   }
 
+  /** lua_isnumber: a number, or a string convertible to one. */
+  isNumber(idx: number): boolean {
+    return this.m._lua_isnumber(this.L, idx) !== 0;
+  }
+
   toInteger(idx: number): bigint {
     return this.m._lua_tointegerx(this.L, idx, 0);
   }
@@ -161,10 +243,11 @@ export class Lua {
   /** The bytes of the string (or number, converted in place as lua_tolstring does) at `idx`. */
   toBytes(idx: number): Buffer | null {
     const m = this.m;
-    const p = m._lua_tolstring(this.L, idx, this.lenPtr);
+    const lenPtr = this.shared.lenPtr;
+    const p = m._lua_tolstring(this.L, idx, lenPtr);
     if (p === 0) return null;
     const heap = m.HEAPU8;
-    const len = heap[this.lenPtr] | (heap[this.lenPtr + 1] << 8) | (heap[this.lenPtr + 2] << 16) | (heap[this.lenPtr + 3] << 24);
+    const len = heap[lenPtr] | (heap[lenPtr + 1] << 8) | (heap[lenPtr + 2] << 16) | (heap[lenPtr + 3] << 24);
     return Buffer.from(heap.subarray(p, p + (len >>> 0)));
   }
 
@@ -175,7 +258,7 @@ export class Lua {
   }
 
   rawLen(idx: number): number {
-    return this.m._lua_rawlen(this.L, idx);
+    return Number(this.m._lua_rawlen(this.L, idx));
   }
 
   pushNil(): void {
@@ -188,6 +271,20 @@ export class Lua {
 
   pushNumber(n: number): void {
     this.m._lua_pushnumber(this.L, n);
+  }
+
+  /**
+   * A number as Lua 5.1 holds it (a double), pushed so it prints as 5.1 prints it: an integral
+   * value in the 64-bit range as an integer, anything else (fractions, -0, inf, nan) as a float.
+   */
+  pushDouble(d: number): void {
+    if (Number.isInteger(d) && Math.abs(d) < 9223372036854775807 && !Object.is(d, -0)) this.m._lua_pushinteger(this.L, BigInt(d));
+    else this.m._lua_pushnumber(this.L, d);
+  }
+
+  /** A number as Lua 5.1 holds it (a double), whichever subtype it has here. */
+  toDouble(idx: number): number {
+    return this.isInteger(idx) ? Number(this.toInteger(idx)) : this.toNumber(idx);
   }
 
   pushInteger(n: number | bigint): void {
@@ -210,23 +307,25 @@ export class Lua {
 
   /** The scratch buffer, at least `n` bytes. */
   private room(n: number): number {
-    if (n > this.scratchSize) {
-      this.m._free(this.scratch);
-      this.scratchSize = Math.max(n, this.scratchSize * 2);
-      this.scratch = this.m._malloc(this.scratchSize);
+    const shared = this.shared;
+    if (n > shared.scratchSize) {
+      this.m._free(shared.scratch);
+      shared.scratchSize = Math.max(n, shared.scratchSize * 2);
+      shared.scratch = this.m._malloc(shared.scratchSize);
     }
-    return this.scratch;
+    return shared.scratch;
   }
 
   /** A NUL-terminated copy of `name` in the heap, kept for the state's life. */
   private cname(name: string): number {
-    let p = this.names.get(name);
+    const names = this.shared.names;
+    let p = names.get(name);
     if (p === undefined) {
       p = this.m._malloc(name.length + 1);
       const heap = this.m.HEAPU8;
       for (let i = 0; i < name.length; i++) heap[p + i] = name.charCodeAt(i);
       heap[p + name.length] = 0;
-      this.names.set(name, p);
+      names.set(name, p);
     }
     return p;
   }
@@ -280,6 +379,40 @@ export class Lua {
     this.m._lua_setmetatable(this.L, idx);
   }
 
+  /** lua_getmetatable: pushes the metatable of the value at `idx`, if it has one. */
+  getMetatable(idx: number): boolean {
+    return this.m._lua_getmetatable(this.L, idx) !== 0;
+  }
+
+  rawEqual(a: number, b: number): boolean {
+    return this.m._lua_rawequal(this.L, a, b) !== 0;
+  }
+
+  /** The NULL light userdata (cjson.null). */
+  pushNull(): void {
+    this.m._lua_pushlightuserdata(this.L, 0);
+  }
+
+  /** Whether the value at `idx` is the NULL light userdata. */
+  isNull(idx: number): boolean {
+    return this.type(idx) === LuaType.LightUserdata && this.m._lua_touserdata(this.L, idx) === 0;
+  }
+
+  /** lua_checkstack: room for `n` more values. */
+  checkStack(n: number): boolean {
+    return this.m._lua_checkstack(this.L, n) !== 0;
+  }
+
+  /** lua_insert: move the top value to `idx`, shifting the values above it up. */
+  insert(idx: number): void {
+    this.m._lua_rotate(this.L, idx, 1);
+  }
+
+  /** lua_concat of the top `n` values. */
+  concat(n: number): void {
+    this.m._lua_concat(this.L, n);
+  }
+
   // ---------------------------------------------------------------------------------------
   // Code and calls
   // ---------------------------------------------------------------------------------------
@@ -296,7 +429,20 @@ export class Lua {
 
   /** Push `fn` as a C function. */
   pushFunction(fn: LuaFunction): void {
-    const pointer = this.m.addFunction(() => fn(this), 'ii');
+    const shared = this.shared;
+    // The state calling it may be a coroutine: the stack to work on is that one's.
+    const pointer = this.m.addFunction((L: number) => {
+      const lua = shared.state(L);
+      try {
+        return fn(lua);
+      } catch (e) {
+        // A longjmp (lua_error) crosses JavaScript as a thrown number: let it through. Anything
+        // else is a bug in the function; it fails the script instead of the server.
+        if (typeof e === 'number') throw e;
+        lua.pushString(`internal error: ${e instanceof Error ? e.message : String(e)}`);
+        return lua.raise();
+      }
+    }, 'ii');
     this.m._lua_pushcclosure(this.L, pointer, 0);
   }
 
@@ -311,13 +457,45 @@ export class Lua {
    * once per state; `count` 0 turns it off.
    */
   setCountHook(count: number, fn: (lua: Lua) => void): void {
-    this.hook ??= this.m.addFunction(() => this.hookFn?.(this), 'vii');
-    this.hookFn = fn;
-    this.m._lua_sethook(this.L, count === 0 ? 0 : this.hook, count === 0 ? 0 : LUA_MASKCOUNT, count);
+    const shared = this.shared;
+    shared.hook ??= this.m.addFunction((L: number) => shared.hookFn?.(shared.state(L)), 'vii');
+    shared.hookFn = fn;
+    this.m._lua_sethook(this.L, count === 0 ? 0 : shared.hook, count === 0 ? 0 : LUA_MASKCOUNT, count);
   }
 
-  private hook: number | null = null;
-  private hookFn: ((lua: Lua) => void) | null = null;
+  /**
+   * luaL_error: raise `message` prefixed with where the calling Lua code is ("user_script:1: "),
+   * as the C libraries Redis loads report their errors.
+   */
+  error(message: string): never {
+    this.m._luaL_where(this.L, 1);
+    this.pushString(message);
+    this.concat(2);
+    return this.raise();
+  }
+
+  /** luaL_argerror's message, as Lua 5.1 words it, raised with luaL_error's prefix. */
+  argError(arg: number, fname: string, message: string): never {
+    return this.error(`bad argument #${arg} to '${fname}' (${message})`);
+  }
+
+  /** Lua 5.1's name of the type at `idx` ("no value" past the top). */
+  typeName(idx: number): string {
+    return TYPE_NAMES[this.type(idx) + 1];
+  }
+
+  /** luaL_checknumber as Lua 5.1 has it: a number or a numeric string, else an argument error. */
+  checkNumber(arg: number, fname: string): number {
+    if (!this.isNumber(arg)) this.argError(arg, fname, `number expected, got ${this.typeName(arg)}`);
+    return this.toDouble(arg);
+  }
+
+  /** luaL_checklstring: a string or a number (as its text), else an argument error. */
+  checkBytes(arg: number, fname: string): Buffer {
+    const t = this.type(arg);
+    if (t !== LuaType.String && t !== LuaType.Number) this.argError(arg, fname, `string expected, got ${this.typeName(arg)}`);
+    return this.toBytes(arg)!;
+  }
 
   /** lua_error: raise the value on top of the stack as the error; does not return. */
   raise(): never {

@@ -29,6 +29,11 @@ import { SERVER_VERSION } from '../server/version.js';
 import { CommandBit } from '../commands/types.js';
 import { formatDouble } from '../protocol/format.js';
 import { Lua, LUA_REGISTRYINDEX, LuaStatus, LuaType } from './lua.js';
+import { openBit } from './bit.js';
+import { openCjson, strtod } from './cjson.js';
+import { openCmsgpack } from './cmsgpack.js';
+import { Rand48 } from './rand48.js';
+import { openStruct } from './struct.js';
 
 /** Lua code run once per state: Lua 5.1's names Redis scripts use, the error handler, the guard. */
 const PRELUDE = `
@@ -36,6 +41,45 @@ unpack = table.unpack
 loadstring = load
 table.getn = function(t) return #t end
 math.mod = math.fmod
+-- The rest of Lua 5.1's library that 5.4 dropped, as 5.1 defines them.
+table.maxn = function(t)
+  local max = 0
+  for k in pairs(t) do
+    if type(k) == 'number' and k > max then max = k end
+  end
+  return max
+end
+table.foreach = function(t, f)
+  for k, v in pairs(t) do
+    local r = f(k, v)
+    if r ~= nil then return r end
+  end
+end
+table.foreachi = function(t, f)
+  for i = 1, #t do
+    local r = f(i, t[i])
+    if r ~= nil then return r end
+  end
+end
+math.pow = function(x, y) return x ^ y end
+math.log10 = function(x) return math.log(x, 10) end
+math.ldexp = function(m, e) return m * 2.0 ^ e end
+math.frexp = function(x)
+  if x == 0 or x ~= x or x == math.huge or x == -math.huge then return x, 0 end
+  local e = math.floor(math.log(math.abs(x), 2)) + 1
+  local m = x / 2.0 ^ e
+  if math.abs(m) >= 1 then m = m / 2; e = e + 1 elseif math.abs(m) < 0.5 then m = m * 2; e = e - 1 end
+  return m, e
+end
+math.cosh = function(x) return (math.exp(x) + math.exp(-x)) / 2 end
+math.sinh = function(x) return (math.exp(x) - math.exp(-x)) / 2 end
+math.tanh = function(x)
+  if x > 20 then return 1.0 elseif x < -20 then return -1.0 end
+  local a, b = math.exp(x), math.exp(-x)
+  return (a - b) / (a + b)
+end
+math.atan2 = math.atan
+string.gfind = string.gmatch
 loadfile = nil
 dofile = nil
 local dbg = debug
@@ -110,6 +154,8 @@ export class Scripting {
   private readOnly = false;
   /** When the running script began (performance.now()). */
   private startedAt = 0;
+  /** math.random's generator, shared by every script as Redis's is. */
+  private readonly rand = new Rand48();
   /** redis.set_repl's flags for the running script (REPL_ALL at its start). */
   private replFlags = REPL_ALL;
 
@@ -173,6 +219,20 @@ export class Scripting {
       return 0;
     });
     lua.setField(-2, 'set_repl');
+    lua.pushFunction((l) => {
+      if (l.top !== 1) {
+        l.pushString('redis.setresp() requires one argument.');
+        return l.raise();
+      }
+      const resp = l.toNumber(1);
+      if (resp !== 2 && resp !== 3) {
+        l.pushString('RESP version must be 2 or 3.');
+        return l.raise();
+      }
+      this.scriptClient.reply.protocol = resp;
+      return 0;
+    });
+    lua.setField(-2, 'setresp');
     // The debugger's calls do nothing outside a debugging session, as in Redis.
     lua.pushFunction((l) => {
       l.pushBoolean(false);
@@ -187,6 +247,16 @@ export class Scripting {
     lua.pushInteger((major << 16) | (minor << 8) | patch);
     lua.setField(-2, 'REDIS_VERSION_NUM');
     lua.setGlobal('redis');
+    openCjson(lua);
+    openCmsgpack(lua);
+    openStruct(lua);
+    openBit(lua);
+    lua.getGlobal('math');
+    lua.pushFunction((l) => this.rand.random(l));
+    lua.setField(-2, 'random');
+    lua.pushFunction((l) => this.rand.randomseed(l));
+    lua.setField(-2, 'randomseed');
+    lua.pop(1);
     if (lua.load(PRELUDE, '@prelude') !== LuaStatus.Ok || lua.pcall(0, 1) !== LuaStatus.Ok) {
       throw new Error(`scripting prelude failed: ${lua.toLatin1(-1)}`);
     }
@@ -262,6 +332,7 @@ export class Scripting {
     this.readOnly = readOnly;
     this.startedAt = performance.now();
     this.replFlags = REPL_ALL;
+    this.scriptClient.reply.protocol = 2;
     this.scriptClient.selectDb(c.db.id);
     engine.executionNesting++;
     let status: LuaStatus;
@@ -270,7 +341,7 @@ export class Scripting {
     } finally {
       engine.executionNesting--;
     }
-    if (status === LuaStatus.Ok) luaToReply(lua, c, -1);
+    if (status === LuaStatus.Ok) luaToReply(lua, c, -1, this.scriptClient.protocol === 3);
     else errorReply(lua, c, sha);
     lua.setTop(base - 1);
     return true;
@@ -391,19 +462,23 @@ function replyTable(lua: Lua, field: 'err' | 'ok'): number {
   return 1;
 }
 
-/** A RESP2 reply at `at` of `b` onto the Lua stack (luaRedisProtocolToLuaType); returns the end. */
+/**
+ * A reply at `at` of `b` onto the Lua stack (redisProtocolToLuaType); returns where it ends.
+ * RESP3 forms appear only after redis.setresp(3): map -> {map={k=v}}, set -> {set={m=true}},
+ * null -> nil, boolean, double -> {double=n}, big number -> {big_number='...'}, verbatim ->
+ * {verbatim_string={format=, string=}}; attributes are skipped.
+ */
 function parseReply(lua: Lua, b: Buffer, at: number): number {
   const type = b[at];
   const eol = b.indexOf(13, at);
-  const line = b.toString('latin1', at + 1, eol);
   const next = eol + 2;
   switch (type) {
     case 58: // ':'
-      lua.pushInteger(BigInt(line));
+      lua.pushInteger(BigInt(b.toString('latin1', at + 1, eol)));
       return next;
     case 36: {
       // '$'
-      const len = Number(line);
+      const len = Number(b.toString('latin1', at + 1, eol));
       if (len < 0) {
         lua.pushBoolean(false);
         return next;
@@ -413,17 +488,17 @@ function parseReply(lua: Lua, b: Buffer, at: number): number {
     }
     case 43: // '+'
       lua.newTable();
-      lua.pushString(line);
+      lua.pushString(b.subarray(at + 1, eol));
       lua.setField(-2, 'ok');
       return next;
     case 45: // '-'
       lua.newTable();
-      lua.pushString(line);
+      lua.pushString(b.subarray(at + 1, eol));
       lua.setField(-2, 'err');
       return next;
     case 42: {
       // '*'
-      const n = Number(line);
+      const n = Number(b.toString('latin1', at + 1, eol));
       if (n < 0) {
         lua.pushBoolean(false);
         return next;
@@ -436,13 +511,71 @@ function parseReply(lua: Lua, b: Buffer, at: number): number {
       }
       return p;
     }
+    case 37: // '%'
+    case 126: {
+      // '~'
+      const n = Number(b.toString('latin1', at + 1, eol));
+      lua.newTable(0, 1);
+      lua.newTable(0, n);
+      let p = next;
+      for (let i = 0; i < n; i++) {
+        p = parseReply(lua, b, p);
+        if (type === 37) p = parseReply(lua, b, p);
+        else lua.pushBoolean(true);
+        lua.rawSet(-3);
+      }
+      lua.setField(-2, type === 37 ? 'map' : 'set');
+      return p;
+    }
+    case 95: // '_'
+      lua.pushNil();
+      return next;
+    case 35: // '#'
+      lua.pushBoolean(b[at + 1] === 116);
+      return next;
+    case 44: // ','
+      lua.newTable(0, 1);
+      lua.pushNumber(strtod(b, at + 1)[0]);
+      lua.setField(-2, 'double');
+      return next;
+    case 40: // '('
+      lua.newTable(0, 1);
+      lua.pushString(b.subarray(at + 1, eol));
+      lua.setField(-2, 'big_number');
+      return next;
+    case 61: {
+      // '=': "fmt:text"
+      const len = Number(b.toString('latin1', at + 1, eol));
+      lua.newTable(0, 1);
+      lua.newTable(0, 2);
+      lua.pushString(b.subarray(next + 4, next + len));
+      lua.setField(-2, 'string');
+      lua.pushString(b.subarray(next, next + 3));
+      lua.setField(-2, 'format');
+      lua.setField(-2, 'verbatim_string');
+      return next + len + 2;
+    }
+    case 124: {
+      // '|': an attribute map before the reply it describes
+      const n = Number(b.toString('latin1', at + 1, eol));
+      let p = next;
+      const top = lua.top;
+      for (let i = 0; i < 2 * n; i++) p = parseReply(lua, b, p);
+      lua.setTop(top);
+      return parseReply(lua, b, p);
+    }
     default:
       throw new Error(`unexpected reply byte ${type}`);
   }
 }
 
-/** A script's result (at `idx`) as a RESP2 reply (luaReplyToRedisReply). */
-function luaToReply(lua: Lua, c: Client, idx: number, depth = 0): void {
+/**
+ * A script's result (at `idx`) as a reply (luaReplyToRedisReply). Tables are looked at for, in
+ * order, `err`, `ok`, `double`, `big_number`, `verbatim_string`, `map` and `set` (raw fields),
+ * else taken as an array up to the first nil. Booleans follow the script's RESP version
+ * (`resp3`: redis.setresp(3)); the rest follows the caller's.
+ */
+function luaToReply(lua: Lua, c: Client, idx: number, resp3: boolean, depth = 0): void {
   const r = c.reply;
   const t = lua.type(idx);
   switch (t) {
@@ -450,32 +583,82 @@ function luaToReply(lua: Lua, c: Client, idx: number, depth = 0): void {
       r.bulkBytes(lua.toBytes(idx)!);
       return;
     case LuaType.Boolean:
-      if (lua.toBoolean(idx)) r.integer(1);
+      if (resp3) r.boolean(lua.toBoolean(idx));
+      else if (lua.toBoolean(idx)) r.integer(1);
       else r.nullBulk();
       return;
-    case LuaType.Number: {
+    case LuaType.Number:
       // Through a double, as Lua 5.1's numbers are, then truncated (Redis's (long long) cast).
-      const v = lua.isInteger(idx) ? Number(lua.toInteger(idx)) : lua.toNumber(idx);
-      r.bigInteger(BigInt(Math.trunc(clampToInt64(v))));
+      r.bigInteger(doubleToInt64(lua.toDouble(idx)));
       return;
-    }
     case LuaType.Table: {
-      if (depth > 1000) {
+      if (depth > 1000 || !lua.checkStack(4)) {
         r.error('ERR reached lua stack limit');
         return;
       }
-      const abs = lua.top + 1 + idx;
-      if (lua.getField(abs, 'err') === LuaType.String) {
+      const base = lua.top;
+      const abs = idx < 0 ? base + 1 + idx : idx;
+      if (rawField(lua, abs, 'err') === LuaType.String) {
         const message = lua.toLatin1(-1)!;
         lua.pop(1);
         r.error(message.replace(/[\r\n]/g, ' '));
         return;
       }
       lua.pop(1);
-      if (lua.getField(abs, 'ok') === LuaType.String) {
+      if (rawField(lua, abs, 'ok') === LuaType.String) {
         const message = lua.toLatin1(-1)!;
         lua.pop(1);
         r.simple(message.replace(/[\r\n]/g, ' '));
+        return;
+      }
+      lua.pop(1);
+      if (rawField(lua, abs, 'double') === LuaType.Number) {
+        r.double(lua.toDouble(-1));
+        lua.pop(1);
+        return;
+      }
+      lua.pop(1);
+      if (rawField(lua, abs, 'big_number') === LuaType.String) {
+        r.bigNumber(lua.toLatin1(-1)!.replace(/[\r\n]/g, ' '));
+        lua.pop(1);
+        return;
+      }
+      lua.pop(1);
+      if (rawField(lua, abs, 'verbatim_string') === LuaType.Table) {
+        const verbatim = lua.top;
+        if (rawField(lua, verbatim, 'format') === LuaType.String && rawField(lua, verbatim, 'string') === LuaType.String) {
+          r.verbatimBytes(lua.toBytes(-1)!, (lua.toLatin1(-2) ?? '').padEnd(3).slice(0, 3));
+          lua.setTop(base);
+          return;
+        }
+      }
+      lua.setTop(base);
+      if (rawField(lua, abs, 'map') === LuaType.Table) {
+        const at = r.deferLen();
+        let n = 0;
+        lua.pushNil();
+        while (lua.next(-2)) {
+          luaToReply(lua, c, -2, resp3, depth + 1);
+          luaToReply(lua, c, -1, resp3, depth + 1);
+          lua.pop(1);
+          n++;
+        }
+        r.setDeferredLen(at, n, true);
+        lua.pop(1);
+        return;
+      }
+      lua.pop(1);
+      if (rawField(lua, abs, 'set') === LuaType.Table) {
+        const at = r.deferLen();
+        let n = 0;
+        lua.pushNil();
+        while (lua.next(-2)) {
+          luaToReply(lua, c, -2, resp3, depth + 1);
+          lua.pop(1);
+          n++;
+        }
+        r.setDeferredSetLen(at, n);
+        lua.pop(1);
         return;
       }
       lua.pop(1);
@@ -486,7 +669,7 @@ function luaToReply(lua: Lua, c: Client, idx: number, depth = 0): void {
           lua.pop(1);
           break;
         }
-        luaToReply(lua, c, -1, depth + 1);
+        luaToReply(lua, c, -1, resp3, depth + 1);
         lua.pop(1);
         n++;
       }
@@ -498,9 +681,16 @@ function luaToReply(lua: Lua, c: Client, idx: number, depth = 0): void {
   }
 }
 
-function clampToInt64(v: number): number {
-  if (Number.isNaN(v)) return -9223372036854775808;
-  return Math.max(-9223372036854775808, Math.min(9223372036854775807, v));
+/** lua_rawget of field `name` of the table at `idx` (absolute): pushes it, returns its type. */
+function rawField(lua: Lua, idx: number, name: string): LuaType {
+  lua.pushString(name);
+  return lua.rawGet(idx);
+}
+
+/** C's (long long) cast of a double on x86-64: truncation, and INT64_MIN for NaN and out of range. */
+function doubleToInt64(v: number): bigint {
+  if (!(v >= -9223372036854775808 && v < 9223372036854775808)) return -9223372036854775808n;
+  return BigInt(Math.trunc(v));
 }
 
 /** The error a failed script replies (luaCallFunction): "<err> script: <sha>, on <source>:<line>." */
