@@ -11,6 +11,9 @@ import type { Argv } from '../protocol/argv.js';
 import { commandMeta } from './meta/index.js';
 import { CommandBit, FLAG_BITS, type Command, type CommandEntry } from './types.js';
 
+/** Commands whose flags the script they run may change (getCommandFlags). */
+const RUNS_SCRIPT = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
+
 function bucketOf(length: number, firstLower: number): number {
   return length * 32 + (firstLower & 31);
 }
@@ -52,6 +55,7 @@ export class CommandRegistry {
     let bits = 0;
     for (const f of meta.flags) bits |= FLAG_BITS[f] ?? 0;
     if (MAY_REPLICATE.has(meta.name)) bits |= CommandBit.MayReplicate;
+    if (RUNS_SCRIPT.has(meta.name)) bits |= CommandBit.RunsScript;
     const cmd: Command = {
       name: fullname,
       arity: meta.arity,

@@ -11,6 +11,7 @@
 import { changeReplicationId, infoText } from '../monitoring/info.js';
 import type { Argv } from '../protocol/argv.js';
 import { AofState } from '../server/aof.js';
+import { BlockKind, parseBlockTimeoutMs } from '../server/blocking.js';
 import { ConfigError } from '../server/config.js';
 import { datasetDigest, valueDigest } from '../server/digest.js';
 import { loadSnapshot, saveSnapshot, snapshotPath, SnapshotError } from '../server/snapshot.js';
@@ -18,7 +19,7 @@ import type { Database } from '../store/database.js';
 import { EntryFlag, LRU_MASK, ValueType } from '../store/entries.js';
 import { hashBytes } from '../store/hash.js';
 import { argLong, isStrictInt64, parseInt64 } from './args.js';
-import { cString, NO_SUCH_KEY, NOT_POSITIVE, SYNTAX } from './errors.js';
+import { cString, NO_SUCH_KEY, NOT_INTEGER, NOT_POSITIVE, SYNTAX } from './errors.js';
 import { valueEncoding } from './keys.js';
 import type { CommandEntry } from './types.js';
 
@@ -60,7 +61,8 @@ function info(c: Client, argv: Argv): void {
 // ---------------------------------------------------------------------------------------------
 
 function time(c: Client): void {
-  const usec = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+  // A script sees the time it started at (Redis 7.2's cached command time).
+  const usec = c.engine.scripting.startedAtMicros ?? Math.floor((performance.timeOrigin + performance.now()) * 1000);
   const seconds = Math.floor(usec / 1e6);
   c.reply.arrayLen(2);
   c.reply.bulk(String(seconds));
@@ -556,6 +558,8 @@ function debugReload(c: Client, argv: Argv): void {
     for (const db of engine.store.databases) engine.events.flushing(db);
     engine.events.flushed();
     engine.store.flushAll();
+    // emptyData takes the functions too; the file gives them back.
+    engine.scripting.functions.flush();
   }
   try {
     loadSnapshot(engine, snapshotPath(engine), merge);
@@ -616,11 +620,16 @@ function debug(c: Client, argv: Argv): void {
   } else if (sub === 'sleep' && n === 3) {
     // Redis truncates to whole microseconds before sleeping.
     sleepSync(Math.trunc(strtod(argv.str(2)) * 1e6) / 1000);
-    // Commands after the sleep in the same read must see the time that has passed.
-    c.engine.store.tick(Date.now());
+    // Commands after the sleep in the same read must see the time that has passed; a script
+    // keeps the time it started at.
+    if (!c.engine.scripting.inScript) c.engine.store.tick(Date.now());
     c.reply.ok();
   } else if (sub === 'set-active-expire' && n === 3) {
     c.engine.store.activeExpireEnabled = atoi(argv.str(2)) !== 0;
+    c.reply.ok();
+  } else if (sub === 'set-disable-deny-scripts' && n === 3) {
+    // Lets scripts call commands flagged noscript (Redis's test hook).
+    c.engine.scripting.allowNoScriptCommands = atoi(argv.str(2)) !== 0;
     c.reply.ok();
   } else if (sub === 'object' && n === 3) {
     debugObject(c, argv);
@@ -691,6 +700,14 @@ function shutdown(c: Client, argv: Argv): void {
     return;
   }
   const { engine } = c;
+  // A busy script may have written half of what it means to: only NOSAVE ends it.
+  if (engine.scripting.busy) {
+    if (!nosave) {
+      c.reply.error(engine.scripting.busyError());
+      return;
+    }
+    engine.propagation.discardOpenUnit();
+  }
   engine.log.notice('User requested shutdown...');
   engine.persistence.prepareShutdown();
   const mustSave = save || (!nosave && engine.config.get('save') !== '');
@@ -719,6 +736,26 @@ function shutdown(c: Client, argv: Argv): void {
   hook(false);
 }
 
+/**
+ * WAIT numreplicas timeout: there are no replicas, so none acknowledges. Asking for none (or
+ * from a client that cannot wait: MULTI, scripts) answers 0 at once; otherwise the client
+ * waits out its timeout (forever for 0) and then gets 0, as Redis without replicas does.
+ */
+function wait(c: Client, argv: Argv): void {
+  const wanted = argLong(argv, 1);
+  if (wanted === null) {
+    c.reply.error(NOT_INTEGER);
+    return;
+  }
+  const deadline = parseBlockTimeoutMs(c, argv, 2);
+  if (deadline === null) return;
+  if (wanted <= 0 || !c.engine.blocking.canBlock(c)) {
+    c.reply.integer(0);
+    return;
+  }
+  c.engine.blocking.block(c, [], deadline, BlockKind.Replicas, (client) => client.reply.integer(0));
+}
+
 /** MONITOR: from now on, every command the server runs (server/monitor.ts). */
 function monitor(c: Client): void {
   // A client that expects one reply per command cannot take a stream of them.
@@ -743,6 +780,7 @@ export const serverCommands: CommandEntry[] = [
   { name: 'config|help', handler: configHelp },
   { name: 'debug', handler: debug },
   { name: 'shutdown', handler: shutdown },
+  { name: 'wait', handler: wait },
   { name: 'save', handler: save },
   { name: 'bgsave', handler: bgsave },
   { name: 'bgrewriteaof', handler: bgrewriteaof },

@@ -10,7 +10,7 @@
  */
 
 import type { Argv } from '../protocol/argv.js';
-import type { Client } from '../server/client.js';
+import { ClientFlag, type Client } from '../server/client.js';
 import { Lookup, type Database } from '../store/database.js';
 import { ValueType } from '../store/entries.js';
 import { argInt64 } from './args.js';
@@ -163,8 +163,8 @@ function sortGeneric(c: Client, argv: Argv, readOnly: boolean): void {
     c.reply.error(WRONGTYPE);
     return;
   }
-  // A set's order is not defined: STORE gets it sorted so the stored list is deterministic.
-  if (dontSort && type === ValueType.Set && storeIndex !== -1) {
+  // A set's order is not defined: STORE and scripts get it sorted so the result is deterministic.
+  if (dontSort && type === ValueType.Set && (storeIndex !== -1 || (c.flags & ClientFlag.Script) !== 0)) {
     dontSort = false;
     alpha = true;
     sortBy = null;

@@ -555,6 +555,11 @@ function xreadGeneric(c: Client, argv: Argv, xreadgroup: boolean): void {
   for (let i = 1; i < argv.count; i++) {
     const more = argv.count - i - 1;
     if (argv.is(i, 'BLOCK') && more > 0) {
+      // Scripts cannot wait: Redis 7.2 refuses the option from them outright.
+      if ((c.flags & ClientFlag.Script) !== 0) {
+        c.reply.error(`ERR ${argv.str(0)} command is not allowed with BLOCK option from scripts`);
+        return;
+      }
       i++;
       const d = parseBlockTimeoutMs(c, argv, i);
       if (d === null) return;

@@ -57,6 +57,8 @@ export const enum CommandBit {
   NoMulti = 1 << 19,
   AllowBusy = 1 << 20,
   AsyncLoading = 1 << 21,
+  /** Runs a script whose declared flags override the command's (EVAL, EVALSHA, FCALL and _RO). */
+  RunsScript = 1 << 22,
 }
 
 export const FLAG_BITS: Record<string, number> = {

@@ -15,6 +15,9 @@ const INITIAL_SIZE = 16 * 1024;
 
 export type Protocol = 2 | 3;
 
+/** Stands in ReplyWriter.errors for an error that is not to be counted again. */
+export const UNCOUNTED_ERROR = '';
+
 export class ReplyWriter {
   protocol: Protocol = 2;
   buf: Buffer;
@@ -159,6 +162,15 @@ export class ReplyWriter {
     this.buf[this.pos++] = 45; // '-'
     this.raw(text);
     this.crlf();
+  }
+
+  /**
+   * An error reply the statistics hold already (a script replying the error one of its
+   * commands gave): it marks its command failed without counting the error again.
+   */
+  errorUncounted(message: string): void {
+    this.error(message);
+    this.errors[this.errors.length - 1] = UNCOUNTED_ERROR;
   }
 
   integer(n: number): void {

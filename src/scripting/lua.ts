@@ -89,6 +89,7 @@ interface RawLua {
   _lua_newthread(L: number): number;
   _lua_resume(L: number, from: number, nargs: number, nresults: number): number;
   _lua_status(L: number): number;
+  _lua_isyieldable(L: number): number;
   _lua_isnumber(L: number, idx: number): number;
   _luaL_where(L: number, level: number): void;
   _lua_resetthread(L: number): number;
@@ -188,6 +189,11 @@ export class Lua {
   /** lua_resetthread: close a thread left suspended or failed, so it can run a function again. */
   resetThread(): void {
     this.m._lua_resetthread(this.L);
+  }
+
+  /** lua_isyieldable: whether this state may yield now (no C call without a continuation below). */
+  isYieldable(): boolean {
+    return this.m._lua_isyieldable(this.L) !== 0;
   }
 
   /** lua_yield(L, 0), from a count hook: the thread suspends once the hook returns. */

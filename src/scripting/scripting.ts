@@ -26,7 +26,7 @@ import { Argv as ArgvClass } from '../protocol/argv.js';
 import { Client, ClientFlag } from '../server/client.js';
 import type { Engine } from '../server/engine.js';
 import { SERVER_VERSION } from '../server/version.js';
-import { CommandBit } from '../commands/types.js';
+import { CommandBit, type Command } from '../commands/types.js';
 import { formatDouble } from '../protocol/format.js';
 import { Lua, LUA_REGISTRYINDEX, LuaStatus, LuaType } from './lua.js';
 import { openBit } from './bit.js';
@@ -34,6 +34,8 @@ import { openCjson, strtod } from './cjson.js';
 import { openCmsgpack } from './cmsgpack.js';
 import { Rand48 } from './rand48.js';
 import { openStruct } from './struct.js';
+import { Functions } from './functions.js';
+import { commandBitsFor, parseShebang, ScriptFlag } from './script-flags.js';
 
 /** Lua code run once per state: Lua 5.1's names Redis scripts use, the error handler, the guard. */
 const PRELUDE = `
@@ -80,8 +82,11 @@ math.tanh = function(x)
 end
 math.atan2 = math.atan
 string.gfind = string.gmatch
-loadfile = nil
-dofile = nil
+gcinfo = function() return math.floor(collectgarbage('count')) end
+-- Lua 5.4's additions that Lua 5.1, and so Redis, does not have.
+string.pack, string.unpack, string.packsize = nil, nil, nil
+table.pack, table.unpack, table.move = nil, nil, nil
+math.tointeger, math.type, math.ult, math.maxinteger, math.mininteger = nil, nil, nil, nil, nil
 local dbg = debug
 function __redis__err__handler(err)
   -- Where the script was: past a C function, and past the guard's metamethods (C code in Redis).
@@ -92,7 +97,9 @@ function __redis__err__handler(err)
     i = dbg.getinfo(level, 'nSl')
   end
   if type(err) ~= 'table' then
-    err = {err = 'ERR ' .. tostring(err)}
+    -- Lua 5.4 names the culprit after the problem; Lua 5.1, whose wording scripts match, before.
+    err = tostring(err):gsub("attempt to (.-) an? (%w+) value %((%w+) '([^']*)'%)", "attempt to %1 %3 '%4' (a %2 value)")
+    err = {err = 'ERR ' .. err}
   end
   if i then
     err['source'] = i.source
@@ -100,21 +107,101 @@ function __redis__err__handler(err)
   end
   return err
 end
-local G, pairs, rawset, setmetatable, error, tostring = _G, pairs, rawset, setmetatable, error, tostring
+local G, next, pairs, ipairs, type, rawset, rawget = _G, next, pairs, ipairs, type, rawset, rawget
+local setmetatable, getmetatable, error, tostring = setmetatable, getmetatable, error, tostring
+-- The globals Redis 7.0 gives scripts, and no others.
 local hidden = {}
-for k, v in pairs(G) do hidden[k] = v end
-for k in pairs(hidden) do rawset(G, k, nil) end
-hidden._G = G
-setmetatable(G, {
+for _, k in ipairs({'_G', 'assert', 'bit', 'cjson', 'cmsgpack', 'collectgarbage', 'coroutine', 'error', 'gcinfo', 'getmetatable',
+  'ipairs', 'load', 'loadstring', 'math', 'next', 'pairs', 'pcall', 'rawequal', 'rawget', 'rawset', 'redis', 'select', 'setmetatable',
+  'string', 'struct', 'table', 'tonumber', 'tostring', 'type', 'unpack', 'xpcall', '__redis__err__handler'}) do
+  hidden[k] = G[k]
+end
+hidden._VERSION = 'Lua 5.1'
+-- loadstring does not take precompiled chunks.
+hidden.loadstring = function(s, name) return load(s, name, 't') end
+local all = {}
+for k in pairs(G) do all[#all + 1] = k end
+for _, k in ipairs(all) do rawset(G, k, nil) end
+local function missing(_, k)
+  error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
+end
+local function readonly()
+  error('Attempt to modify a readonly table', 2)
+end
+-- What a library's code sees while FUNCTION LOAD runs it: redis.register_function, log and the
+-- version, nothing else.
+local library = nil
+local r = hidden.redis
+if r.register_function then
+  local api = {register_function = r.register_function, log = r.log, REDIS_VERSION = r.REDIS_VERSION, REDIS_VERSION_NUM = r.REDIS_VERSION_NUM,
+    LOG_DEBUG = r.LOG_DEBUG, LOG_VERBOSE = r.LOG_VERBOSE, LOG_NOTICE = r.LOG_NOTICE, LOG_WARNING = r.LOG_WARNING}
+  r.register_function = nil
+  setmetatable(api, {__index = missing, __newindex = readonly, __metatable = false})
+  library = {redis = setmetatable({}, {__index = api, __newindex = readonly, __metatable = false})}
+end
+-- Read-only tables (Redis 7 marks them in its VM; here they are empty proxies): the library
+-- tables, _G and the metatables a script can reach. 'protected' maps each to what it shows.
+local protected = setmetatable({}, {__mode = 'k'})
+local function proxy(t)
+  local p = setmetatable({}, {__index = t, __newindex = readonly, __pairs = function() return next, t, nil end})
+  protected[p] = t
+  return p
+end
+for _, name in ipairs({'redis', 'cjson', 'cmsgpack', 'bit', 'struct', 'string', 'table', 'math', 'coroutine'}) do
+  hidden[name] = proxy(hidden[name])
+end
+local current = hidden
+local function loading(on)
+  current = on and library or hidden
+end
+local gmeta = {
   __index = function(_, k)
-    local v = hidden[k]
+    local v = current[k]
     if v == nil then error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2) end
     return v
   end,
-  __newindex = function() error('Attempt to modify a readonly table', 2) end,
-  __metatable = false,
-})
-return hidden
+  __newindex = readonly,
+  __pairs = function() return next, current, nil end,
+}
+setmetatable(G, gmeta)
+protected[G] = current
+-- getmetatable(_G) shows the globals as its __index, read-only, as Redis's does.
+local shown = {[gmeta] = proxy({__index = proxy(hidden), __newindex = readonly}), [getmetatable('')] = proxy(getmetatable(''))}
+local function shows(t)
+  if t == G then return current end
+  return protected[t] or t
+end
+hidden.setmetatable = function(t, mt)
+  if protected[t] then error('Attempt to modify a readonly table', 0) end
+  return setmetatable(t, mt)
+end
+hidden.getmetatable = function(v)
+  if protected[v] and v ~= G then return nil end
+  local mt = getmetatable(v)
+  return shown[mt] or mt
+end
+hidden.rawset = function(t, k, v)
+  if protected[t] then error('Attempt to modify a readonly table', 0) end
+  return rawset(t, k, v)
+end
+hidden.rawget = function(t, k) return rawget(shows(t), k) end
+hidden.next = function(t, k) return next(shows(t), k) end
+-- A script runs in a coroutine under xpcall, so it can yield from the count hook.
+local xpcall, handler, getinfo = xpcall, __redis__err__handler, dbg.getinfo
+local function run(f, ...)
+  return xpcall(f, handler, ...)
+end
+-- Where a suspended script is: its innermost frame of user code.
+local function where(co)
+  local level = 0
+  local i = getinfo(co, level, 'Sl')
+  while i and (i.what == 'C' or i.source == '@prelude') do
+    level = level + 1
+    i = getinfo(co, level, 'Sl')
+  end
+  if i then return i.source, i.currentline end
+end
+return hidden, run, where, loading
 `;
 
 const REPL_AOF = 1;
@@ -139,21 +226,64 @@ const LOG_LEVELS: [string, number][] = [
 
 export class ScriptError extends Error {}
 
+/** The script running now (Redis's scriptRunCtx). */
+interface Run {
+  /** Who called it: the reply goes there. */
+  client: Client;
+  vm: Vm;
+  /** The script's SHA1, or the function's name. */
+  sha: string;
+  /** EVAL (as opposed to FCALL): which KILL stops it, and the messages. */
+  isEval: boolean;
+  /** The command that runs it (FUNCTION STATS); empty past 16 arguments. */
+  argv: string[];
+  /** EVAL_RO, FCALL_RO or the no-writes flag: write commands are refused. */
+  readOnly: boolean;
+  /** The allow-oom flag: commands that may grow memory run even over maxmemory. */
+  allowOom: boolean;
+  /** performance.now() when it began, for busy-reply-threshold. */
+  startedAt: number;
+  /** The store's clock when it began: keys expire by that time for the whole script. */
+  now: number;
+  /** Whether its caller can wait for it across events (not inside EXEC or a synchronous call). */
+  mayYield: boolean;
+  /** Past busy-reply-threshold: it runs between events and others get -BUSY. */
+  busy: boolean;
+  killed: boolean;
+  /** It has changed the data set: SCRIPT KILL refuses. */
+  wrote: boolean;
+}
+
 interface CachedScript {
   /** Registry field holding the compiled function. */
   field: string;
+  /** Its shebang's flags (ScriptFlag.EvalCompat without one). */
+  flags: number;
+  /** What it takes in the cache (INFO used_memory_scripts_eval). */
+  bytes: number;
+}
+
+/** A Lua state and the coroutine its scripts run in (so one can yield between events). */
+export interface Vm {
+  lua: Lua;
+  thread: Lua;
 }
 
 export class Scripting {
-  private lua: Lua | null = null;
+  /** The state EVAL scripts run in, and the one libraries of functions live in (as in Redis). */
+  private evalVm: Vm | null = null;
+  fnVm: Vm | null = null;
+  /** FUNCTION's libraries (scripting/functions.ts). */
+  readonly functions: Functions;
   private starting: Promise<void> | null = null;
   private readonly scripts = new Map<string, CachedScript>();
   /** The client redis.call runs commands for (it SELECTs the caller's database per script). */
   private readonly scriptClient: Client;
-  /** EVAL_RO / EVALSHA_RO: write commands are refused. */
-  private readOnly = false;
-  /** When the running script began (performance.now()). */
-  private startedAt = 0;
+  /** The script running now, or suspended between events. */
+  private running: Run | null = null;
+  private runsSinceGc = 0;
+  /** DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call commands flagged noscript. */
+  allowNoScriptCommands = false;
   /** math.random's generator, shared by every script as Redis's is. */
   private readonly rand = new Rand48();
   /** redis.set_repl's flags for the running script (REPL_ALL at its start). */
@@ -161,20 +291,25 @@ export class Scripting {
 
   constructor(private readonly engine: Engine) {
     this.scriptClient = new Client(engine, 0);
-    this.scriptClient.flags |= ClientFlag.DenyBlocking;
+    this.scriptClient.flags |= ClientFlag.DenyBlocking | ClientFlag.Script;
+    this.functions = new Functions(this);
   }
 
   /** Compile the Lua VM (once per process) and build the state; idempotent. */
   start(): Promise<void> {
-    this.starting ??= Lua.create().then((lua) => this.setUp(lua));
+    this.starting ??= Promise.all([Lua.create(), Lua.create()]).then(([forEval, forFunctions]) => {
+      this.evalVm = this.setUp(forEval, false);
+      this.fnVm = this.setUp(forFunctions, true);
+    });
     return this.starting;
   }
 
   get ready(): boolean {
-    return this.lua !== null;
+    return this.evalVm !== null;
   }
 
-  private setUp(lua: Lua): void {
+  /** A state with the redis library, the libraries Redis loads, the guard and a coroutine. */
+  private setUp(lua: Lua, forFunctions: boolean): Vm {
     // The redis library, then the prelude that hides the globals behind the guard.
     lua.newTable();
     lua.pushFunction((l) => this.call(l, true));
@@ -246,6 +381,10 @@ export class Scripting {
     const [major, minor, patch] = SERVER_VERSION.split('.').map(Number);
     lua.pushInteger((major << 16) | (minor << 8) | patch);
     lua.setField(-2, 'REDIS_VERSION_NUM');
+    if (forFunctions) {
+      lua.pushFunction((l) => this.functions.registerFunction(l));
+      lua.setField(-2, 'register_function');
+    }
     lua.setGlobal('redis');
     openCjson(lua);
     openCmsgpack(lua);
@@ -257,40 +396,148 @@ export class Scripting {
     lua.pushFunction((l) => this.rand.randomseed(l));
     lua.setField(-2, 'randomseed');
     lua.pop(1);
-    if (lua.load(PRELUDE, '@prelude') !== LuaStatus.Ok || lua.pcall(0, 1) !== LuaStatus.Ok) {
+    if (lua.load(PRELUDE, '@prelude') !== LuaStatus.Ok || lua.pcall(0, 4) !== LuaStatus.Ok) {
       throw new Error(`scripting prelude failed: ${lua.toLatin1(-1)}`);
     }
+    lua.setField(LUA_REGISTRYINDEX, 'cachica_loading');
+    lua.setField(LUA_REGISTRYINDEX, 'cachica_where');
+    lua.setField(LUA_REGISTRYINDEX, 'cachica_run');
     lua.setField(LUA_REGISTRYINDEX, 'cachica_globals');
-    lua.setCountHook(HOOK_INSTRUCTIONS, (l) => this.checkTime(l));
-    this.lua = lua;
+    // The hook is set before the thread is made, which inherits it.
+    lua.setCountHook(HOOK_INSTRUCTIONS, (l) => this.hook(l));
+    const thread = lua.newThread();
+    lua.setField(LUA_REGISTRYINDEX, 'cachica_thread');
+    return { lua, thread };
   }
 
   /**
-   * The count hook. Redis keeps serving other clients while a script runs past
-   * busy-reply-threshold (they get -BUSY) and stops it on SCRIPT KILL. Here the script holds
-   * the only thread, so nothing else could ever run again: past the threshold the script is
-   * stopped with an error instead (its writes so far stay).
+   * The count hook, every 100,000 instructions. Past busy-reply-threshold the script is "busy"
+   * (Redis's timed-out script): it yields, and goes on between events, while other clients get
+   * -BUSY and may send SCRIPT KILL or SHUTDOWN NOSAVE. A script whose caller cannot wait
+   * (inside EXEC, the embedded API's synchronous calls) cannot yield: it is stopped instead.
    */
-  private checkTime(lua: Lua): void {
-    const limit = this.engine.config.getNumber('busy-reply-threshold');
-    if (limit <= 0 || performance.now() - this.startedAt < limit) return;
-    lua.pushString(`Script ran longer than busy-reply-threshold (${limit} ms) and was stopped: cachica cannot serve other clients while a script runs`);
-    lua.raise();
+  private hook(lua: Lua): void {
+    if (this.functions.loadHook(lua)) return;
+    const run = this.running;
+    if (run === null) return;
+    if (!run.busy) {
+      const limit = this.engine.config.getNumber('busy-reply-threshold');
+      const elapsed = performance.now() - run.startedAt;
+      if (limit <= 0 || elapsed < limit) return;
+      if (!run.mayYield) {
+        lua.pushString(`Script ran longer than busy-reply-threshold (${limit} ms) and was stopped: its caller cannot wait for it`);
+        lua.raise();
+      }
+      run.busy = true;
+      this.engine.log.warning(
+        `Slow script detected: still in execution after ${Math.round(elapsed)} milliseconds. You can try killing the script using the SCRIPT KILL command. Script name is: ${run.sha}.`,
+      );
+    }
+    // Not inside a C call that cannot be resumed (a table.sort comparator, say): next time then.
+    if (lua.isYieldable()) lua.yieldFromHook();
+  }
+
+  /** EVAL's, EVALSHA's or FCALL's flags as the script it names declares them. */
+  commandBits(cmd: Command, argv: Argv): number {
+    if (argv.count < 2) return cmd.bits;
+    let flags: number;
+    if (cmd.name === 'eval' || cmd.name === 'eval_ro') {
+      const shebang = parseShebang(argv.buffer(1));
+      flags = typeof shebang === 'string' ? ScriptFlag.EvalCompat : shebang.flags;
+    } else if (cmd.name === 'evalsha' || cmd.name === 'evalsha_ro') {
+      flags = this.scripts.get(argv.str(1).toLowerCase())?.flags ?? ScriptFlag.EvalCompat;
+    } else {
+      flags = this.functions.find(argv.str(1))?.flags ?? ScriptFlag.EvalCompat;
+    }
+    return commandBitsFor(cmd.bits, flags);
+  }
+
+  /** A script is running (or busy between events): time stands still for it. */
+  get inScript(): boolean {
+    return this.running !== null;
+  }
+
+  /** When the running script started, in microseconds since the epoch (TIME inside it). */
+  get startedAtMicros(): number | null {
+    const run = this.running;
+    return run === null ? null : Math.floor((performance.timeOrigin + run.startedAt) * 1000);
+  }
+
+  /** INFO memory's scripting fields: the Lua states' heaps and what the caches hold. */
+  memory(): { evalVm: number; functionsVm: number; scripts: number; scriptBytes: number; functions: number; libraries: number; libraryBytes: number } {
+    let scriptBytes = 0;
+    for (const script of this.scripts.values()) scriptBytes += script.bytes;
+    let libraryBytes = 0;
+    for (const library of this.functions.libraries.values()) libraryBytes += library.code.length;
+    return {
+      evalVm: vmMemory(this.evalVm),
+      functionsVm: vmMemory(this.fnVm),
+      scripts: this.scripts.size,
+      scriptBytes,
+      functions: this.functions.functionCount,
+      libraries: this.functions.libraries.size,
+      libraryBytes,
+    };
+  }
+
+  /** A script is past busy-reply-threshold and runs between events. */
+  get busy(): boolean {
+    return this.running?.busy ?? false;
+  }
+
+  /** What a command refused while a script is busy gets. */
+  busyError(): string {
+    return `BUSY Redis is busy running a script. You can only call ${this.running?.isEval === false ? 'FUNCTION' : 'SCRIPT'} KILL or SHUTDOWN NOSAVE.`;
+  }
+
+  /** The busy script, for FUNCTION STATS: its name, command and how long it has run. */
+  get runningScript(): { name: string; argv: string[]; ms: number } | null {
+    const run = this.running;
+    return run === null ? null : { name: run.sha, argv: run.argv, ms: Math.round(performance.now() - run.startedAt) };
+  }
+
+  /**
+   * SCRIPT KILL: stop the busy script, unless it has written (then only SHUTDOWN NOSAVE ends
+   * it). Its caller gets the error when the script is next resumed.
+   */
+  kill(c: Client, isEval: boolean): void {
+    const run = this.running;
+    if (run === null || !run.busy) {
+      c.reply.error('NOTBUSY No scripts in execution right now.');
+      return;
+    }
+    if (run.wrote) {
+      c.reply.error(
+        'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
+      );
+      return;
+    }
+    if (run.isEval !== isEval) {
+      // SCRIPT KILL does not stop a function, nor FUNCTION KILL a script.
+      c.reply.error(this.busyError());
+      return;
+    }
+    run.killed = true;
+    c.reply.ok();
   }
 
   /** SCRIPT LOAD and EVAL's compile step: the SHA1, or a ScriptError with Redis's message. */
   load(body: Buffer): string {
     const sha = sha1hex(body);
     if (this.scripts.has(sha)) return sha;
-    const lua = this.need();
-    if (lua.load(body, '@user_script') !== LuaStatus.Ok) {
+    const lua = this.need().lua;
+    const shebang = parseShebang(body);
+    if (typeof shebang === 'string') throw new ScriptError(`ERR ${shebang}`);
+    // The shebang line is left out, its line feed kept so line numbers stay the user's.
+    if (lua.load(body.subarray(shebang.length), '@user_script') !== LuaStatus.Ok) {
       const message = lua.toLatin1(-1) ?? '';
       lua.pop(1);
       throw new ScriptError(`ERR Error compiling script (new function): ${message}`);
     }
     const field = `f_${sha}`;
     lua.setField(LUA_REGISTRYINDEX, field);
-    this.scripts.set(sha, { field });
+    // Redis counts the SHA and the body (sdsZmallocSize + the string object).
+    this.scripts.set(sha, { field, flags: shebang.flags, bytes: body.length + 56 });
     return sha;
   }
 
@@ -300,24 +547,28 @@ export class Scripting {
 
   /** SCRIPT FLUSH: forget every script (their functions are dropped from the registry). */
   flush(): void {
-    const lua = this.lua;
+    const lua = this.evalVm?.lua ?? null;
     for (const script of this.scripts.values()) {
       if (lua === null) break;
       lua.pushNil();
       lua.setField(LUA_REGISTRYINDEX, script.field);
     }
     this.scripts.clear();
+    // Redis starts a new Lua state here; collecting everything leaves the same footprint.
+    collectGarbage(this.evalVm, 'collect');
   }
 
   /**
    * Run cached script `sha` for `c` with KEYS and ARGV from argv[firstKey...]; the reply goes
-   * to c.reply. Returns false when no such script is cached (EVALSHA's NOSCRIPT).
+   * to c.reply, now, or when a script that went busy ends. Returns false when no such script
+   * is cached (EVALSHA's NOSCRIPT).
    */
   run(c: Client, sha: string, argv: Argv, firstKey: number, numKeys: number, readOnly: boolean): boolean {
     const script = this.scripts.get(sha);
     if (script === undefined) return false;
-    const lua = this.need();
-    const engine = this.engine;
+    const vm = this.need();
+    const lua = vm.lua;
+    if (!this.prepare(c, script.flags, readOnly)) return true;
     // KEYS and ARGV, set in the hidden globals.
     lua.getField(LUA_REGISTRYINDEX, 'cachica_globals');
     pushArgs(lua, argv, firstKey, firstKey + numKeys);
@@ -325,57 +576,205 @@ export class Scripting {
     pushArgs(lua, argv, firstKey + numKeys, argv.count);
     lua.setField(-2, 'ARGV');
     lua.pop(1);
-    lua.getField(LUA_REGISTRYINDEX, 'cachica_globals');
-    lua.getField(-1, '__redis__err__handler');
-    lua.getField(LUA_REGISTRYINDEX, script.field);
-    const base = lua.top - 2;
-    this.readOnly = readOnly;
-    this.startedAt = performance.now();
-    this.replFlags = REPL_ALL;
-    this.scriptClient.reply.protocol = 2;
-    this.scriptClient.selectDb(c.db.id);
-    engine.executionNesting++;
-    let status: LuaStatus;
-    try {
-      status = lua.pcall(0, 1, base + 1);
-    } finally {
-      engine.executionNesting--;
-    }
-    if (status === LuaStatus.Ok) luaToReply(lua, c, -1, this.scriptClient.protocol === 3);
-    else errorReply(lua, c, sha);
-    lua.setTop(base - 1);
+    const thread = vm.thread;
+    thread.setTop(0);
+    thread.getField(LUA_REGISTRYINDEX, 'cachica_run');
+    thread.getField(LUA_REGISTRYINDEX, script.field);
+    this.begin(c, vm, sha, true, script.flags, readOnly, argv);
+    this.resume(1);
     return true;
   }
 
-  private need(): Lua {
-    if (this.lua === null) throw new ScriptError('ERR scripting is not ready yet');
-    return this.lua;
+  /**
+   * FCALL: run the function in registry field `field` with the keys and arguments as its two
+   * table parameters.
+   */
+  callFunction(c: Client, name: string, field: string, flags: number, argv: Argv, numKeys: number, readOnly: boolean): void {
+    const vm = this.fnVm!;
+    if (!this.prepare(c, flags, readOnly)) return;
+    const thread = vm.thread;
+    thread.setTop(0);
+    thread.getField(LUA_REGISTRYINDEX, 'cachica_run');
+    thread.getField(LUA_REGISTRYINDEX, field);
+    pushArgs(thread, argv, 3, 3 + numKeys);
+    pushArgs(thread, argv, 3 + numKeys, argv.count);
+    this.begin(c, vm, name, false, flags, readOnly, argv);
+    this.resume(3);
+  }
+
+  /**
+   * scriptPrepareForRun's refusals for a script with declared flags (a shebang, or a
+   * function): writes refused (MISCONF, *_RO), and memory over maxmemory without allow-oom.
+   */
+  private prepare(c: Client, flags: number, readOnly: boolean): boolean {
+    if ((flags & ScriptFlag.EvalCompat) !== 0) return true;
+    const engine = this.engine;
+    if ((flags & ScriptFlag.NoWrites) === 0) {
+      const refusal = engine.persistence.writeRefusal();
+      if (refusal !== null) {
+        c.reply.error(
+          refusal.startsWith('MISCONF Errors writing to the AOF')
+            ? `MISCONF Redis is configured to persist data to AOF, but it's currently unable to persist to disk. Writable scripts are blocked. Use 'no-writes' flag for read only scripts. AOF error: ${refusal.slice(refusal.lastIndexOf(': ') + 2)}`
+            : "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Writable scripts are blocked. Use 'no-writes' flag for read only scripts.",
+        );
+        return false;
+      }
+      if (readOnly) {
+        c.reply.error('ERR Can not execute a script with write flag using *_ro command.');
+        return false;
+      }
+    }
+    if (engine.oomBeforeCommand && engine.maxmemory !== 0 && (flags & (ScriptFlag.AllowOom | ScriptFlag.NoWrites)) === 0) {
+      c.reply.error("OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
+      return false;
+    }
+    return true;
+  }
+
+  /** The run context for a script about to start (scriptPrepareForRun's second half). */
+  private begin(c: Client, vm: Vm, name: string, isEval: boolean, flags: number, readOnly: boolean, argv: Argv): void {
+    const compat = (flags & ScriptFlag.EvalCompat) !== 0;
+    this.running = {
+      client: c,
+      vm,
+      sha: name,
+      isEval,
+      argv: argv.count <= 16 ? Array.from({ length: argv.count }, (_, i) => argv.str(i)) : [],
+      readOnly: readOnly || (!compat && (flags & ScriptFlag.NoWrites) !== 0),
+      allowOom: !compat && (flags & ScriptFlag.AllowOom) !== 0,
+      startedAt: performance.now(),
+      now: this.engine.store.now(),
+      mayYield: (c.flags & ClientFlag.DenyBlocking) === 0,
+      busy: false,
+      killed: false,
+      wrote: false,
+    };
+    this.replFlags = REPL_ALL;
+    this.scriptClient.reply.protocol = 2;
+    this.scriptClient.selectDb(c.db.id);
+    this.engine.executionNesting++;
+  }
+
+  /** Resume the script's coroutine; reply when it ends, or schedule the next slice when it yields. */
+  private resume(nargs: number): void {
+    const run = this.running!;
+    const thread = run.vm.thread;
+    const { status } = thread.resume(nargs);
+    if (status === LuaStatus.Yield) {
+      run.client.flags |= ClientFlag.InScript;
+      setImmediate(this.continueBusy);
+      return;
+    }
+    const c = run.client;
+    if (status === LuaStatus.Ok) {
+      // The runner returned xpcall's results: true and the value, or false and the error.
+      if (thread.toBoolean(1)) luaToReply(thread, c, 2, this.scriptClient.protocol === 3);
+      else errorReply(thread, c, run.sha);
+    } else {
+      errorReply(thread, c, run.sha);
+      thread.resetThread();
+    }
+    thread.setTop(0);
+    this.end(run);
+  }
+
+  /** The next slice of a busy script: with its own clock, or its end when SCRIPT KILL came. */
+  private readonly continueBusy = (): void => {
+    const run = this.running;
+    if (run === null) return;
+    this.engine.store.tick(run.now);
+    if (!run.killed) {
+      this.resume(0);
+      return;
+    }
+    const { lua, thread } = run.vm;
+    this.engine.log.warning(`Lua script killed by user with ${run.isEval ? 'SCRIPT' : 'FUNCTION'} KILL.`);
+    lua.getField(LUA_REGISTRYINDEX, 'cachica_where');
+    lua.getField(LUA_REGISTRYINDEX, 'cachica_thread');
+    const located = lua.pcall(1, 2) === LuaStatus.Ok && lua.type(-2) === LuaType.String;
+    const source = located ? lua.toLatin1(-2) : null;
+    const line = located ? lua.toLatin1(-1) : null;
+    lua.pop(2);
+    thread.resetThread();
+    thread.setTop(0);
+    const message = `ERR Script killed by user with ${run.isEval ? 'SCRIPT' : 'FUNCTION'} KILL...`;
+    run.client.reply.error(source !== null ? `${message} script: ${run.sha}, on ${source}:${line}.` : `${message} script: ${run.sha}.`);
+    this.end(run);
+  };
+
+  /** The script is over and has replied: a suspended caller goes on with its next commands. */
+  private end(run: Run): void {
+    const engine = this.engine;
+    this.running = null;
+    // A step of the collector every few scripts, as Redis does, so garbage never piles up.
+    if (++this.runsSinceGc === GC_CYCLE_PERIOD) {
+      this.runsSinceGc = 0;
+      collectGarbage(run.vm, 'step', GC_CYCLE_PERIOD);
+    }
+    engine.executionNesting--;
+    const c = run.client;
+    if ((c.flags & ClientFlag.InScript) === 0) return;
+    // It went on between events: what the command's end would have done is done now.
+    c.flags &= ~ClientFlag.InScript;
+    if (engine.executionNesting === 0) engine.endExecutionUnit();
+    if (engine.clients.get(c.id) === c) c.onUnblocked?.();
+  }
+
+  private need(): Vm {
+    if (this.evalVm === null) throw new ScriptError('ERR scripting is not ready yet');
+    return this.evalVm;
   }
 
   /** redis.call (raise = true) and redis.pcall. */
   private call(lua: Lua, raise: boolean): number {
-    const fail = (message: string): number => {
+    /*
+     * The error table redis.call raises and redis.pcall returns. `counted`: the error is in the
+     * statistics already (the command replied it, or it was refused here and counted), so the
+     * script's reply of it will not count it again (ignore_error_stats_update).
+     */
+    const fail = (message: string, counted = true): number => {
       lua.setTop(0);
       lua.newTable();
       lua.pushString(message);
       lua.setField(-2, 'err');
+      if (counted) {
+        lua.pushBoolean(true);
+        lua.setField(-2, 'ignore_error_stats_update');
+      }
       return raise ? lua.raise() : 1;
     };
+    const engine = this.engine;
+    /** scriptCall's refusals: counted as an error reply, and as a rejected call of `command`. */
+    const reject = (message: string, command: Command | null): number => {
+      engine.stats.countError(message);
+      if (command !== null) command.rejectedCalls++;
+      return fail(message);
+    };
     const n = lua.top;
-    if (n === 0) return fail('ERR Please specify at least one argument for this redis lib call');
+    if (n === 0) return fail('ERR Please specify at least one argument for this redis lib call', false);
     const argv = new ArgvClass();
     for (let i = 1; i <= n; i++) {
       const t = lua.type(i);
-      if (t !== LuaType.String && t !== LuaType.Number) return fail('ERR Lua redis lib command arguments must be strings or integers');
+      if (t !== LuaType.String && t !== LuaType.Number) return fail('ERR Lua redis lib command arguments must be strings or integers', false);
       const bytes = t === LuaType.Number ? Buffer.from(formatNumberArg(lua, i), 'latin1') : lua.toBytes(i)!;
       argv.push(bytes, 0, bytes.length);
     }
-    const engine = this.engine;
     const cmd = engine.commands.lookup(argv);
-    if (cmd === undefined || cmd.handler === null) return fail('ERR Unknown Redis command called from script');
-    if ((cmd.arity > 0 && cmd.arity !== argv.count) || argv.count < -cmd.arity) return fail('ERR Wrong number of args calling Redis command from script');
-    if ((cmd.bits & CommandBit.NoScript) !== 0) return fail('ERR This Redis command is not allowed from script');
-    if (this.readOnly && (cmd.bits & CommandBit.Write) !== 0) return fail('ERR Write commands are not allowed from read-only scripts.');
+    if (cmd === undefined || cmd.handler === null) return reject('ERR Unknown Redis command called from script', null);
+    if ((cmd.arity > 0 && cmd.arity !== argv.count) || argv.count < -cmd.arity) return reject('ERR Wrong number of args calling Redis command from script', cmd);
+    if ((cmd.bits & CommandBit.NoScript) !== 0 && !this.allowNoScriptCommands) return reject('ERR This Redis command is not allowed from script', cmd);
+    const run = this.running!;
+    const write = (cmd.bits & CommandBit.Write) !== 0;
+    // scriptVerifyWriteCommandAllow and scriptVerifyOOM.
+    if (run.readOnly && (cmd.bits & (CommandBit.Write | CommandBit.MayReplicate)) !== 0) return reject('ERR Write commands are not allowed from read-only scripts.', cmd);
+    if (write && !run.wrote) {
+      const refusal = engine.persistence.writeRefusal();
+      if (refusal !== null) return reject(refusal, cmd);
+    }
+    if (!run.allowOom && engine.maxmemory !== 0 && !run.wrote && engine.oomBeforeCommand && (cmd.bits & CommandBit.DenyOom) !== 0) {
+      return reject("OOM command not allowed when used memory > 'maxmemory'.", cmd);
+    }
+    if (write) run.wrote = true;
     const client = this.scriptClient;
     const reply = client.reply;
     reply.pos = 0;
@@ -386,10 +785,8 @@ export class Scripting {
     engine.invoke(client, cmd, argv);
     propagation.muted = false;
     engine.current = outer;
-    if (reply.errors.length !== 0) {
-      for (const e of reply.errors) engine.stats.countError(e);
-      reply.errors.length = 0;
-    }
+    // Commandstats and errorstats count a script's commands as any others.
+    engine.countCall(client, cmd, 0);
     const bytes = reply.buf.subarray(0, reply.pos);
     reply.pos = 0;
     lua.setTop(0);
@@ -429,6 +826,35 @@ export class Scripting {
   }
 }
 
+/** collectgarbage(what, arg) in a state ('collect', or a 'step' of `arg` KB). */
+function collectGarbage(vm: Vm | null, what: string, arg = 0): void {
+  if (vm === null) return;
+  const lua = vm.lua;
+  lua.getGlobal('collectgarbage');
+  lua.pushString(what);
+  lua.pushInteger(arg);
+  lua.pcall(2, 0);
+  lua.setTop(0);
+}
+
+/** How many scripts run between two garbage-collection steps (Redis's LUA_GC_CYCLE_PERIOD). */
+const GC_CYCLE_PERIOD = 50;
+
+/** The bytes a Lua state's heap holds (collectgarbage('count')). */
+function vmMemory(vm: Vm | null): number {
+  if (vm === null) return 0;
+  const lua = vm.lua;
+  lua.getGlobal('collectgarbage');
+  lua.pushString('count');
+  if (lua.pcall(1, 1) !== LuaStatus.Ok) {
+    lua.pop(1);
+    return 0;
+  }
+  const kb = lua.toDouble(-1);
+  lua.pop(1);
+  return Math.round(kb * 1024);
+}
+
 export function sha1hex(body: Uint8Array): string {
   return createHash('sha1').update(body).digest('hex');
 }
@@ -441,7 +867,7 @@ function formatNumberArg(lua: Lua, idx: number): string {
   return formatDouble(lua.isInteger(idx) ? Number(lua.toInteger(idx)) : lua.toNumber(idx));
 }
 
-function pushArgs(lua: Lua, argv: Argv, from: number, to: number): void {
+export function pushArgs(lua: Lua, argv: Argv, from: number, to: number): void {
   lua.newTable(to - from, 0);
   for (let i = from; i < to; i++) {
     lua.pushString(argv.buffer(i));
@@ -449,13 +875,24 @@ function pushArgs(lua: Lua, argv: Argv, from: number, to: number): void {
   }
 }
 
-/** redis.error_reply / redis.status_reply: {err=msg} or {ok=msg}. */
+/**
+ * redis.error_reply / redis.status_reply: {err=msg} or {ok=msg}. An error gets a code as
+ * luaPushErrorBuff gives it: "-CODE msg" and "CODE msg" keep theirs, a single word is taken as
+ * the message of an ERR.
+ */
 function replyTable(lua: Lua, field: 'err' | 'ok'): number {
   if (lua.top !== 1 || lua.type(1) !== LuaType.String) {
     lua.pushString('wrong number or type of arguments');
     return lua.raise();
   }
-  const text = lua.toBytes(1)!;
+  let text = lua.toBytes(1)!;
+  if (field === 'err') {
+    const dashed = text[0] === 45 ? text.subarray(1) : text;
+    const space = dashed.indexOf(32);
+    const code = space < 0 ? 'ERR' : dashed.toString('latin1', 0, space);
+    const message = (space < 0 ? dashed : dashed.subarray(space + 1)).toString('latin1').replace(/^[\r\n]+|[\r\n]+$/g, '');
+    text = Buffer.from(`${code} ${message}`, 'latin1');
+  }
   lua.newTable();
   lua.pushString(text);
   lua.setField(-2, field);
@@ -599,9 +1036,10 @@ function luaToReply(lua: Lua, c: Client, idx: number, resp3: boolean, depth = 0)
       const base = lua.top;
       const abs = idx < 0 ? base + 1 + idx : idx;
       if (rawField(lua, abs, 'err') === LuaType.String) {
-        const message = lua.toLatin1(-1)!;
+        const message = lua.toLatin1(-1)!.replace(/[\r\n]/g, ' ');
         lua.pop(1);
-        r.error(message.replace(/[\r\n]/g, ' '));
+        if (alreadyCounted(lua, abs)) r.errorUncounted(message);
+        else r.error(message);
         return;
       }
       lua.pop(1);
@@ -681,6 +1119,14 @@ function luaToReply(lua: Lua, c: Client, idx: number, resp3: boolean, depth = 0)
   }
 }
 
+/** An error table from redis.call or redis.pcall, whose error the statistics hold already. */
+function alreadyCounted(lua: Lua, idx: number): boolean {
+  const t = lua.getField(idx, 'ignore_error_stats_update');
+  const counted = t === LuaType.Boolean && lua.toBoolean(-1);
+  lua.pop(1);
+  return counted;
+}
+
 /** lua_rawget of field `name` of the table at `idx` (absolute): pushes it, returns its type. */
 function rawField(lua: Lua, idx: number, name: string): LuaType {
   lua.pushString(name);
@@ -696,7 +1142,9 @@ function doubleToInt64(v: number): bigint {
 /** The error a failed script replies (luaCallFunction): "<err> script: <sha>, on <source>:<line>." */
 function errorReply(lua: Lua, c: Client, sha: string): void {
   let message: string;
+  let counted = false;
   if (lua.type(-1) === LuaType.Table) {
+    counted = alreadyCounted(lua, lua.top);
     lua.getField(-1, 'err');
     const err = lua.toLatin1(-1) ?? 'ERR unknown error';
     lua.pop(1);
@@ -710,5 +1158,7 @@ function errorReply(lua: Lua, c: Client, sha: string): void {
   } else {
     message = `ERR ${lua.toLatin1(-1) ?? 'unknown error'} script: ${sha}.`;
   }
-  c.reply.error(message.replace(/[\r\n]/g, ' '));
+  message = message.replace(/[\r\n]/g, ' ');
+  if (counted) c.reply.errorUncounted(message);
+  else c.reply.error(message);
 }

@@ -35,7 +35,13 @@ export class AofRewriteWriter {
   constructor(
     private readonly engine: Engine,
     private readonly sink: (chunk: Buffer) => void,
-  ) {}
+  ) {
+    // rewriteFunctions: the libraries first, as FUNCTION LOAD commands.
+    for (const library of engine.scripting.functions.libraries.values()) {
+      this.out.add(0, ['FUNCTION', 'LOAD', library.code]);
+      this.out.endUnit();
+    }
+  }
 
   /** The commands for key `id` of `db`; returns an error message or null. */
   key(db: Database, id: number): string | null {

@@ -50,6 +50,8 @@ export const enum BlockKind {
   List = 1,
   ZSet = 2,
   Stream = 3,
+  /** WAIT: no keys, only a deadline (there are no replicas to acknowledge). */
+  Replicas = 4,
 }
 
 const LLONG_MAX = 9223372036854775807n;
@@ -217,7 +219,7 @@ export class BlockingManager implements KeyspaceWatcher {
 
   /** Blocked clients, in all and by kind (signals for a kind nobody waits on return at once). */
   blockedClients = 0;
-  private readonly blockedByKind = [0, 0, 0, 0];
+  private readonly blockedByKind = [0, 0, 0, 0, 0];
   /** Keys with at least one waiter, over all databases (INFO total_blocking_keys). */
   totalBlockingKeys = 0;
   /** Keys with a waiter that their deletion wakes (INFO total_blocking_keys_on_nokey). */

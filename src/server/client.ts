@@ -65,6 +65,10 @@ export const enum ClientFlag {
   Postponed = 1 << 23,
   /** Its commands are applied as given, not judged (the AOF loader: Redis's mustObeyClient). */
   ObeyAlways = 1 << 24,
+  /** Its script ran past busy-reply-threshold and goes on between events: it waits for the reply. */
+  InScript = 1 << 25,
+  /** The client scripts run their commands as (Redis's CLIENT_SCRIPT). */
+  Script = 1 << 26,
 }
 
 /** A command queued inside MULTI: resolved at queueing time, as Redis's multiCmd. */
@@ -129,9 +133,9 @@ export class Client {
     this.authenticated = engine.config.get('requirepass') === '';
   }
 
-  /** Waiting in a blocking command or for a client pause to end: its input waits too. */
+  /** Waiting in a blocking command, for a client pause to end or for its script: its input waits too. */
   get waiting(): boolean {
-    return this.blocked !== null || (this.flags & ClientFlag.Postponed) !== 0;
+    return this.blocked !== null || (this.flags & (ClientFlag.Postponed | ClientFlag.InScript)) !== 0;
   }
 
   get protocol(): 2 | 3 {

@@ -31,7 +31,7 @@ import { Propagation } from './propagation.js';
 import { Scripting } from '../scripting/scripting.js';
 import { Monitors } from './monitor.js';
 import { Tracking } from './tracking.js';
-import { ReplyWriter } from '../protocol/reply-writer.js';
+import { ReplyWriter, UNCOUNTED_ERROR } from '../protocol/reply-writer.js';
 
 /** Longest a background slice (rehash, lazy free, active expiry) may hold the event loop. */
 const BACKGROUND_SLICE_MS = 2;
@@ -108,6 +108,8 @@ export class Engine {
   loading: LoadingState | null = null;
   /** The maxmemory setting, in bytes; 0 for no limit. */
   maxmemory = 0;
+  /** Memory was over maxmemory when the running command began (pre_command_oom_state). */
+  oomBeforeCommand = false;
   /** The clients' buffers as the cron last summed them, for the check before each command. */
   private clientBytes = 0;
   /**
@@ -247,6 +249,15 @@ export class Engine {
       this.afterCommand(client, cmd, mark);
     }
     if (this.executionNesting !== 0) return;
+    this.endExecutionUnit();
+  }
+
+  /**
+   * The outermost command is over: its effects go out as one unit, then the clients blocked
+   * on keys it made ready are served. Also what a script that went on between events calls
+   * when it ends.
+   */
+  endExecutionUnit(): void {
     const propagation = this.propagation;
     if (propagation.active) propagation.endUnit();
     if (this.blocking.hasReadyKeys) {
@@ -270,7 +281,8 @@ export class Engine {
    * disk under appendfsync always, so no client hears of a write the file does not hold.
    */
   beforeReplies(): void {
-    if (this.propagation.pos !== 0) this.persistence.aof.flush();
+    // A script running between events has its effects open: they go out when it ends, whole.
+    if (this.propagation.pos !== 0 && !this.scripting.busy) this.persistence.aof.flush();
   }
 
   /**
@@ -347,8 +359,11 @@ export class Engine {
       this.reject(client, cmd, 'ERR Command not allowed inside a transaction');
       return cmd;
     }
-    if (this.maxmemory !== 0 && this.refusedForMemory(client, cmd)) return cmd;
-    if ((cmd.bits & CommandBit.Write) !== 0 || cmd.name === 'ping') {
+    // A script's declared flags stand for EVAL's or FCALL's own (getCommandFlags).
+    const bits = (cmd.bits & CommandBit.RunsScript) !== 0 ? this.scripting.commandBits(cmd, argv) : cmd.bits;
+    // No eviction while a script is busy: it would change the data under the script.
+    if (this.maxmemory !== 0 && !this.scripting.busy && this.refusedForMemory(client, cmd, bits)) return cmd;
+    if ((bits & CommandBit.Write) !== 0 || cmd.name === 'ping') {
       const refusal = this.persistence.writeRefusal();
       if (refusal !== null) {
         this.reject(client, cmd, refusal);
@@ -367,6 +382,11 @@ export class Engine {
     // Only commands flagged `loading` run while the dataset loads; EXEC only if all it queued are.
     if (this.loading !== null && !this.runsWhileLoading(client, cmd)) {
       this.reject(client, cmd, 'LOADING Redis is loading the dataset in memory');
+      return cmd;
+    }
+    // A script past busy-reply-threshold runs between events: only a few commands may run.
+    if (this.scripting.busy && (cmd.bits & CommandBit.AllowBusy) === 0) {
+      this.reject(client, cmd, this.scripting.busyError());
       return cmd;
     }
     const handler = cmd.handler;
@@ -403,11 +423,12 @@ export class Engine {
    * EXEC, DISCARD, QUIT and RESET, as queueing takes memory too; EXEC is refused when a queued
    * command may grow memory, and the transaction is discarded (execCommandAbort).
    */
-  private refusedForMemory(client: Client, cmd: Command): boolean {
+  private refusedForMemory(client: Client, cmd: Command, bits: number): boolean {
     const outOfMemory = this.eviction.perform() === Evict.Fail;
+    this.oomBeforeCommand = outOfMemory;
     if (!outOfMemory) return false;
     const inMulti = (client.flags & ClientFlag.Multi) !== 0;
-    let refuse = (cmd.bits & CommandBit.DenyOom) !== 0 || (inMulti && !ALLOWED_OVER_MAXMEMORY_IN_MULTI.has(cmd.name));
+    let refuse = (bits & CommandBit.DenyOom) !== 0 || (inMulti && !ALLOWED_OVER_MAXMEMORY_IN_MULTI.has(cmd.name));
     if (cmd.name === 'exec' && inMulti) refuse = client.multi?.some((q) => (q.cmd.bits & CommandBit.DenyOom) !== 0) ?? false;
     if (!refuse) return false;
     if (cmd.name === 'exec' && inMulti) {
@@ -552,7 +573,7 @@ export class Engine {
   /** Move the client's new error replies into INFO errorstats. */
   private countErrors(client: Client): void {
     const errors = client.reply.errors;
-    for (const message of errors) this.stats.countError(message);
+    for (const message of errors) if (message !== UNCOUNTED_ERROR) this.stats.countError(message);
     errors.length = 0;
   }
 
@@ -579,8 +600,11 @@ export class Engine {
     this.stats.sample(now);
     this.stats.trackMemory(this.usedMemory());
     this.store.shrinkTables();
-    this.store.activeExpireCycle(BACKGROUND_SLICE_MS);
-    this.persistence.cron(now);
+    // A busy script sees the data set as it left it: nothing expires and no save starts meanwhile.
+    if (!this.scripting.busy) {
+      this.store.activeExpireCycle(BACKGROUND_SLICE_MS);
+      this.persistence.cron(now);
+    }
     this.closeIdleClients(now);
     this.scheduleBackground();
   }

@@ -121,6 +121,17 @@ export class Propagation {
     this.unitCommands = 0;
   }
 
+  /**
+   * Drop the unit still open (a busy script's writes at SHUTDOWN NOSAVE): Redis propagates a
+   * script's effects only when it ends.
+   */
+  discardOpenUnit(): void {
+    if (this.unitStart >= 0) this.out.pos = this.unitStart;
+    this.unitStart = -1;
+    this.unitCommands = 0;
+    this.db = -1;
+  }
+
   /** The next command begins a new file: it SELECTs its database first. */
   forgetDb(): void {
     this.db = -1;

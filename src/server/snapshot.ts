@@ -23,6 +23,7 @@ import { Lookup, type Database } from '../store/database.js';
 import { lfuDecayed } from '../store/lfu.js';
 import { Client } from './client.js';
 import type { Engine } from './engine.js';
+import { FunctionError } from '../scripting/functions.js';
 import { SERVER_VERSION } from './version.js';
 
 const enum Opcode {
@@ -150,6 +151,7 @@ export class SnapshotWriter {
     this.aux('ctime', String(Math.floor(Date.now() / 1000)));
     this.aux('used-mem', String(engine.usedMemory()));
     this.aux('aof-base', aofBase ? '1' : '0');
+    engine.scripting.functions.writeRecords(w);
   }
 
   private aux(key: string, value: string): void {
@@ -317,10 +319,19 @@ export class SnapshotLoader {
           this.observer.aux?.(Buffer.from(key).toString('latin1'), Buffer.from(value).toString('latin1'), at);
           continue;
         }
+        case Opcode.Function2: {
+          const code = Buffer.from(r.string());
+          try {
+            engine.scripting.functions.loadFromRdb(code, this.replaceExisting);
+          } catch (e) {
+            if (!(e instanceof FunctionError)) throw e;
+            throw new RdbFormatError(`Failed loading library: ${e.message}`, at);
+          }
+          continue;
+        }
         case Opcode.ModuleAux:
         case Opcode.Function:
-        case Opcode.Function2:
-          throw new RdbFormatError('the file holds modules or functions, which cachica cannot load yet', at);
+          throw new RdbFormatError('the file holds modules or Redis 7.0 release candidate functions, which cachica cannot load', at);
       }
       this.loadKey(type, at);
     }

@@ -1,7 +1,8 @@
 /**
- * Scripts over sockets: a script that runs past busy-reply-threshold is stopped and the server
- * serves again (it cannot answer others while a script holds its only thread), and a script's
- * writes reach the AOF as their effects, so they survive a crash.
+ * Scripts over sockets: a script past busy-reply-threshold goes on between events while other
+ * clients get -BUSY, SCRIPT KILL and FUNCTION KILL stop read-only ones, SHUTDOWN NOSAVE is the
+ * way out after writes; a script's writes reach the AOF as their effects, so they survive a
+ * crash.
  */
 
 import { after, describe, it } from 'node:test';
@@ -10,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { startCachica } from '../helpers/servers.js';
+import { startCachica, startRedis } from '../helpers/servers.js';
 
 const dirs: string[] = [];
 after(() => {
@@ -18,18 +19,117 @@ after(() => {
 });
 
 describe('scripts over sockets', () => {
-  it('a script past busy-reply-threshold is stopped with an error, and the server serves again', async () => {
+  /** A connection of its own for `fn`, closed after. */
+  const withClient = async <T>(port: number, fn: (c: Redis) => Promise<T>): Promise<T> => {
+    // No ready check: its INFO would get -BUSY while a script is busy.
+    const c = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 0, enableReadyCheck: false });
+    try {
+      return await fn(c);
+    } finally {
+      c.disconnect();
+    }
+  };
+
+  it('past busy-reply-threshold others get -BUSY; SCRIPT KILL stops a read-only script, whose caller goes on', async () => {
     const server = await startCachica();
     const conn = new Redis({ port: server.port, host: server.host, maxRetriesPerRequest: 0 });
+    const other = new Redis({ port: server.port, host: server.host, maxRetriesPerRequest: 0 });
     try {
-      assert.equal(await conn.config('SET', 'lua-time-limit', '150'), 'OK');
-      const started = Date.now();
-      await assert.rejects(conn.eval('while true do end', 0), /busy-reply-threshold \(150 ms\) and was stopped.* script: [0-9a-f]{40}, on @user_script:1\./);
-      assert.ok(Date.now() - started < 5000, 'stopped soon after the threshold');
-      assert.equal(await conn.ping(), 'PONG');
+      assert.equal(await conn.config('SET', 'lua-time-limit', '100'), 'OK');
+      await other.rpush('waiting-list', 'x');
+      // The script's caller sends more behind it: those run once the script is over.
+      const script = conn.eval('local i = 0 while true do i = i + 1 end', 0).catch((e: Error) => e);
+      const behind = conn.get('waiting-list').catch((e: Error) => e);
+      await new Promise((r) => setTimeout(r, 300));
+      await assert.rejects(other.ping(), /^ReplyError: BUSY Redis is busy running a script\. You can only call SCRIPT KILL or SHUTDOWN NOSAVE\.$/);
+      await assert.rejects(other.get('k'), /BUSY/);
+      await assert.rejects(other.call('FUNCTION', 'KILL'), /BUSY Redis is busy running a script\. You can only call SCRIPT KILL/);
+      await assert.rejects(other.call('SHUTDOWN'), /BUSY/);
+      assert.equal(await other.call('SCRIPT', 'KILL'), 'OK');
+      const error = await script;
+      assert.ok(error instanceof Error);
+      assert.match(error.message, /^ERR Script killed by user with SCRIPT KILL\.\.\. script: [0-9a-f]{40}, on @user_script:1\.$/);
+      assert.match(String(await behind), /WRONGTYPE/);
+      assert.equal(await other.ping(), 'PONG');
+      await assert.rejects(other.call('SCRIPT', 'KILL'), /^ReplyError: NOTBUSY No scripts in execution right now\.$/);
       assert.equal(await conn.eval('local n = 0 for i = 1, 100000 do n = n + i end return n', 0), 5000050000);
+      assert.match(server.logs(), /Slow script detected: still in execution after \d+ milliseconds/);
     } finally {
       conn.disconnect();
+      other.disconnect();
+      await server.stop();
+    }
+  });
+
+  it('a busy script that ends replies late; a blocked client is served only after it', async () => {
+    const server = await startCachica();
+    try {
+      await withClient(server.port, (c) => c.config('SET', 'lua-time-limit', '50'));
+      const blocked = withClient(server.port, (c) => c.blpop('queue', 0));
+      await new Promise((r) => setTimeout(r, 100));
+      const slow = withClient(server.port, (c) =>
+        c.eval("redis.call('rpush', KEYS[1], 'a') local t = redis.call('time') local s = t[1] * 1000000 + t[2] local n = 0 while n < 40000000 do n = n + 1 end return redis.call('llen', KEYS[1])", 1, 'queue'),
+      );
+      await new Promise((r) => setTimeout(r, 150));
+      const during = await withClient(server.port, (c) => c.ping().catch((e: Error) => e.message));
+      assert.match(String(during), /^BUSY/, 'others are refused while it runs');
+      assert.equal(await slow, 1, 'the push is still there when the script ends: BLPOP waited');
+      assert.deepEqual(await blocked, ['queue', 'a']);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('a busy script that wrote cannot be killed; SHUTDOWN NOSAVE ends it and its writes are not kept', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cachica-script-busy-'));
+    dirs.push(dir);
+    const args = ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always'];
+    const server = await startCachica({ args });
+    try {
+      await withClient(server.port, async (c) => {
+        await c.config('SET', 'lua-time-limit', '100');
+        await c.set('before', '1');
+      });
+      const caller = new Redis({ port: server.port, host: server.host, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      caller.on('error', () => {});
+      const script = caller.eval("redis.call('set', 'half', 'done') while true do end", 0).catch((e: Error) => e);
+      await new Promise((r) => setTimeout(r, 300));
+      await withClient(server.port, async (c) => {
+        await assert.rejects(c.call('SCRIPT', 'KILL'), /^ReplyError: UNKILLABLE Sorry the script already executed write commands against the dataset\./);
+        await assert.rejects(c.call('SHUTDOWN'), /BUSY/);
+        await c.call('SHUTDOWN', 'NOSAVE').catch(() => undefined);
+      });
+      assert.ok((await script) instanceof Error);
+      caller.disconnect();
+      for (let i = 0; i < 100 && server.exitStatus() === null; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.notEqual(server.exitStatus(), null, 'the server exited');
+      const incr = readFileSync(path.join(dir, 'appendonlydir', 'appendonly.aof.1.incr.aof'), 'latin1');
+      assert.match(incr, /before/);
+      assert.doesNotMatch(incr, /half/, "the killed script's write never reached the AOF");
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('a busy function answers to FUNCTION KILL, not SCRIPT KILL; FUNCTION STATS shows it', async () => {
+    const server = await startCachica();
+    try {
+      await withClient(server.port, async (c) => {
+        await c.config('SET', 'lua-time-limit', '100');
+        await c.call('FUNCTION', 'LOAD', "#!lua name=spin\nredis.register_function{function_name='spin', callback=function() while true do end end, flags={'no-writes'}}");
+      });
+      const call = withClient(server.port, (c) => c.call('FCALL', 'spin', '0').catch((e: Error) => e.message));
+      await new Promise((r) => setTimeout(r, 300));
+      await withClient(server.port, async (c) => {
+        await assert.rejects(c.ping(), /BUSY Redis is busy running a script\. You can only call FUNCTION KILL or SHUTDOWN NOSAVE\./);
+        await assert.rejects(c.call('SCRIPT', 'KILL'), /You can only call FUNCTION KILL/);
+        const stats = (await c.call('FUNCTION', 'STATS')) as unknown[];
+        const running = stats[1] as unknown[];
+        assert.deepEqual(running.slice(0, 4), ['name', 'spin', 'command', ['FCALL', 'spin', '0']]);
+        assert.equal(await c.call('FUNCTION', 'KILL'), 'OK');
+      });
+      assert.match(String(await call), /^ERR Script killed by user with FUNCTION KILL\.\.\. script: spin, on @user_function:2\.$/);
+    } finally {
       await server.stop();
     }
   });
@@ -62,6 +162,58 @@ describe('scripts over sockets', () => {
       assert.equal(await conn.exists('unlogged'), 0, 'not in the AOF, so gone after the crash');
     } finally {
       conn.disconnect();
+      await server.stop();
+    }
+  });
+
+  it('libraries persist: in RDB files (which Redis 7.0 loads), in the AOF across SIGKILL and after a rewrite', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cachica-functions-'));
+    dirs.push(dir);
+    const library = "#!lua name=kept\nredis.register_function('kept', function(keys, args) return 'kept:' .. args[1] end)";
+    // RDB: SAVE, restart, and the same file in Redis 7.0.
+    let server = await startCachica({ args: ['--dir', dir] });
+    await withClient(server.port, async (c) => {
+      assert.equal(await c.call('FUNCTION', 'LOAD', library), 'kept');
+      assert.equal(await c.call('SAVE'), 'OK');
+      assert.equal(await c.call('DEBUG', 'RELOAD'), 'OK');
+      assert.equal(await c.call('FCALL', 'kept', '0', 'a'), 'kept:a');
+    });
+    await server.stop();
+    server = await startCachica({ args: ['--dir', dir] });
+    assert.equal(await withClient(server.port, (c) => c.call('FCALL', 'kept', '0', 'b')), 'kept:b');
+    await server.stop();
+    const redis = await startRedis({ args: ['--dir', dir] });
+    try {
+      assert.equal(await withClient(redis.port, (c) => c.call('FCALL', 'kept', '0', 'c')), 'kept:c');
+    } finally {
+      await redis.stop();
+    }
+    // AOF: FUNCTION LOAD and DELETE replay after SIGKILL, and a rewritten AOF keeps the library.
+    const aofDir = mkdtempSync(path.join(os.tmpdir(), 'cachica-functions-aof-'));
+    dirs.push(aofDir);
+    const args = ['--dir', aofDir, '--appendonly', 'yes', '--appendfsync', 'always', '--aof-use-rdb-preamble', 'no'];
+    server = await startCachica({ args });
+    await withClient(server.port, async (c) => {
+      await c.call('FUNCTION', 'LOAD', library);
+      await c.call('FUNCTION', 'LOAD', "#!lua name=gone\nredis.register_function('gone', function() return 1 end)");
+      await c.call('FUNCTION', 'DELETE', 'gone');
+    });
+    await server.kill();
+    server = await startCachica({ args });
+    await withClient(server.port, async (c) => {
+      assert.equal(await c.call('FCALL', 'kept', '0', 'd'), 'kept:d');
+      await assert.rejects(c.call('FCALL', 'gone', '0'), /Function not found/);
+      await c.call('BGREWRITEAOF');
+      for (let i = 0; i < 100; i++) {
+        if (/aof_rewrite_in_progress:0/.test(await c.info('persistence'))) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    });
+    await server.kill();
+    server = await startCachica({ args });
+    try {
+      assert.equal(await withClient(server.port, (c) => c.call('FCALL', 'kept', '0', 'e')), 'kept:e');
+    } finally {
       await server.stop();
     }
   });
