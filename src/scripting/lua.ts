@@ -101,8 +101,42 @@ let wasm: Promise<RawLua> | null = null;
 
 /** The WebAssembly module, compiled once per process. */
 function loadWasm(): Promise<RawLua> {
-  wasm ??= LuaWasm.initialize().then((w) => w.module as unknown as RawLua);
+  wasm ??= instantiate();
   return wasm;
+}
+
+/**
+ * Emscripten's module object exposes each C function through a wrapper that asserts the
+ * runtime is up and forwards `arguments` with apply: about 10% of a small script's time.
+ * The instance's own exports are the same functions without it, so they are taken from the
+ * instantiation (watched for the duration of the load) and used in the wrappers' place.
+ */
+async function instantiate(): Promise<RawLua> {
+  type Exports = Record<string, unknown>;
+  type Instantiated = { instance?: { exports: Exports }; exports?: Exports };
+  const api = WebAssembly as unknown as { instantiate: (...args: unknown[]) => Promise<Instantiated> };
+  const original = api.instantiate;
+  let exports: Exports | null = null;
+  api.instantiate = async (...args: unknown[]): Promise<Instantiated> => {
+    const result = await original.apply(WebAssembly, args);
+    exports = result.instance?.exports ?? result.exports ?? null;
+    return result;
+  };
+  let module: RawLua;
+  try {
+    module = (await LuaWasm.initialize()).module as unknown as RawLua;
+  } finally {
+    api.instantiate = original;
+  }
+  const raw = exports as Exports | null;
+  if (raw === null) return module;
+  const direct = Object.create(module) as Record<string, unknown>;
+  for (const key of Object.keys(module as object)) {
+    if (!key.startsWith('_lua')) continue;
+    const fn = raw[key.slice(1)];
+    if (typeof fn === 'function') direct[key] = fn;
+  }
+  return direct as unknown as RawLua;
 }
 
 /** A JavaScript function Lua can call: arguments on the stack, returns how many results it pushed. */
@@ -118,6 +152,26 @@ class Shared {
   readonly states = new Map<number, Lua>();
   hook: number | null = null;
   hookFn: ((lua: Lua) => void) | null = null;
+  private view: Buffer = Buffer.alloc(0);
+  private viewOf: Uint8Array | null = null;
+
+  /**
+   * The WebAssembly memory as a Buffer, made again when the memory grows (Emscripten then
+   * replaces HEAPU8): copies in and out go through it without a view object per string.
+   */
+  heap(): Buffer {
+    const u8 = this.m.HEAPU8;
+    if (u8 !== this.viewOf) {
+      this.view = Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
+      this.viewOf = u8;
+    }
+    return this.view;
+  }
+
+  /** The 32-bit length lua_tolstring left at lenPtr. */
+  length(): number {
+    return this.heap().readUInt32LE(this.lenPtr);
+  }
 
   constructor(readonly m: RawLua) {
     this.scratch = m._malloc(this.scratchSize);
@@ -182,8 +236,7 @@ export class Lua {
     const m = this.m;
     const out = this.shared.lenPtr;
     const status = m._lua_resume(this.L, 0, nargs, out) as LuaStatus;
-    const heap = m.HEAPU8;
-    return { status, results: heap[out] | (heap[out + 1] << 8) | (heap[out + 2] << 16) | (heap[out + 3] << 24) };
+    return { status, results: this.shared.heap().readInt32LE(out) };
   }
 
   /** lua_resetthread: close a thread left suspended or failed, so it can run a function again. */
@@ -248,19 +301,42 @@ export class Lua {
 
   /** The bytes of the string (or number, converted in place as lua_tolstring does) at `idx`. */
   toBytes(idx: number): Buffer | null {
-    const m = this.m;
-    const lenPtr = this.shared.lenPtr;
-    const p = m._lua_tolstring(this.L, idx, lenPtr);
+    const shared = this.shared;
+    const p = this.m._lua_tolstring(this.L, idx, shared.lenPtr);
     if (p === 0) return null;
-    const heap = m.HEAPU8;
-    const len = heap[lenPtr] | (heap[lenPtr + 1] << 8) | (heap[lenPtr + 2] << 16) | (heap[lenPtr + 3] << 24);
-    return Buffer.from(heap.subarray(p, p + (len >>> 0)));
+    const len = shared.length();
+    const out = Buffer.allocUnsafe(len);
+    shared.heap().copy(out, 0, p, p + len);
+    return out;
+  }
+
+  /**
+   * The bytes of the string or number at `idx` appended to `out` at `at` (grown as needed);
+   * returns the new end, or -1 when the value is neither. No Buffer is made for the copy.
+   */
+  copyBytes(idx: number, out: { buf: Buffer; grow(used: number, n: number): void }, at: number): number {
+    const shared = this.shared;
+    const p = this.m._lua_tolstring(this.L, idx, shared.lenPtr);
+    if (p === 0) return -1;
+    const len = shared.length();
+    if (at + len > out.buf.length) out.grow(at, len);
+    const heap = shared.heap();
+    // Buffer.copy's own overhead outweighs a loop for the short strings scripts mostly pass.
+    if (len <= 64) {
+      const buf = out.buf;
+      for (let i = 0; i < len; i++) buf[at + i] = heap[p + i];
+    } else {
+      heap.copy(out.buf, at, p, p + len);
+    }
+    return at + len;
   }
 
   /** toBytes as a latin1 string (one char per byte). */
   toLatin1(idx: number): string | null {
-    const b = this.toBytes(idx);
-    return b === null ? null : b.toString('latin1');
+    const shared = this.shared;
+    const p = this.m._lua_tolstring(this.L, idx, shared.lenPtr);
+    if (p === 0) return null;
+    return shared.heap().latin1Slice(p, p + shared.length());
   }
 
   rawLen(idx: number): number {
@@ -302,12 +378,32 @@ export class Lua {
     this.m._lua_pushlstring(this.L, this.copyIn(s), s.length);
   }
 
+  /** Push bytes buf[start, end) as a string. */
+  pushBytes(buf: Buffer, start: number, end: number): void {
+    const len = end - start;
+    const p = this.room(len);
+    const heap = this.shared.heap();
+    if (len <= 64) {
+      for (let i = 0; i < len; i++) heap[p + i] = buf[start + i];
+    } else {
+      buf.copy(heap, p, start, end);
+    }
+    this.m._lua_pushlstring(this.L, p, len);
+  }
+
   /** Copy `s` (bytes, or a latin1 string) into the scratch buffer; returns its address. */
   private copyIn(s: Uint8Array | string): number {
-    const p = this.room(s.length);
-    const heap = this.m.HEAPU8;
-    if (typeof s === 'string') Buffer.from(heap.buffer, heap.byteOffset).latin1Write(s, p, s.length);
-    else heap.set(s, p);
+    const n = s.length;
+    const p = this.room(n);
+    const heap = this.shared.heap();
+    if (typeof s === 'string') {
+      if (n <= 64) for (let i = 0; i < n; i++) heap[p + i] = s.charCodeAt(i);
+      else heap.latin1Write(s, p, n);
+    } else if (n <= 64) {
+      for (let i = 0; i < n; i++) heap[p + i] = s[i];
+    } else {
+      heap.set(s, p);
+    }
     return p;
   }
 

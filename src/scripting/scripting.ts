@@ -235,8 +235,10 @@ interface Run {
   sha: string;
   /** EVAL (as opposed to FCALL): which KILL stops it, and the messages. */
   isEval: boolean;
-  /** The command that runs it (FUNCTION STATS); empty past 16 arguments. */
-  argv: string[];
+  /** The command that runs it, valid until the command handler returns... */
+  argv: Argv;
+  /** ...so copied when the script goes busy, for FUNCTION STATS. */
+  command: string[] | null;
   /** EVAL_RO, FCALL_RO or the no-writes flag: write commands are refused. */
   readOnly: boolean;
   /** The allow-oom flag: commands that may grow memory run even over maxmemory. */
@@ -282,6 +284,12 @@ export class Scripting {
   /** The script running now, or suspended between events. */
   private running: Run | null = null;
   private runsSinceGc = 0;
+  /** Cached scripts with a shebang: without any, EVALSHA's flags need no lookup. */
+  private scriptsWithFlags = 0;
+  /** redis.call's arguments: one Argv and one byte buffer, reused by every call. */
+  private readonly callArgv = new ArgvClass();
+  private readonly callBytes = new GrowableBytes();
+  private readonly callEnds: number[] = [];
   /** DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call commands flagged noscript. */
   allowNoScriptCommands = false;
   /** math.random's generator, shared by every script as Redis's is. */
@@ -442,9 +450,12 @@ export class Scripting {
     if (argv.count < 2) return cmd.bits;
     let flags: number;
     if (cmd.name === 'eval' || cmd.name === 'eval_ro') {
+      // Only a body starting with "#!" declares flags.
+      if (argv.ends[1] - argv.starts[1] < 2 || argv.bufs[1][argv.starts[1]] !== 0x23) return cmd.bits;
       const shebang = parseShebang(argv.buffer(1));
       flags = typeof shebang === 'string' ? ScriptFlag.EvalCompat : shebang.flags;
     } else if (cmd.name === 'evalsha' || cmd.name === 'evalsha_ro') {
+      if (this.scriptsWithFlags === 0) return cmd.bits;
       flags = this.scripts.get(argv.str(1).toLowerCase())?.flags ?? ScriptFlag.EvalCompat;
     } else {
       flags = this.functions.find(argv.str(1))?.flags ?? ScriptFlag.EvalCompat;
@@ -493,7 +504,7 @@ export class Scripting {
   /** The busy script, for FUNCTION STATS: its name, command and how long it has run. */
   get runningScript(): { name: string; argv: string[]; ms: number } | null {
     const run = this.running;
-    return run === null ? null : { name: run.sha, argv: run.argv, ms: Math.round(performance.now() - run.startedAt) };
+    return run === null ? null : { name: run.sha, argv: run.command ?? [], ms: Math.round(performance.now() - run.startedAt) };
   }
 
   /**
@@ -538,6 +549,7 @@ export class Scripting {
     lua.setField(LUA_REGISTRYINDEX, field);
     // Redis counts the SHA and the body (sdsZmallocSize + the string object).
     this.scripts.set(sha, { field, flags: shebang.flags, bytes: body.length + 56 });
+    if ((shebang.flags & ScriptFlag.EvalCompat) === 0) this.scriptsWithFlags++;
     return sha;
   }
 
@@ -554,6 +566,7 @@ export class Scripting {
       lua.setField(LUA_REGISTRYINDEX, script.field);
     }
     this.scripts.clear();
+    this.scriptsWithFlags = 0;
     // Redis starts a new Lua state here; collecting everything leaves the same footprint.
     collectGarbage(this.evalVm, 'collect');
   }
@@ -639,7 +652,8 @@ export class Scripting {
       vm,
       sha: name,
       isEval,
-      argv: argv.count <= 16 ? Array.from({ length: argv.count }, (_, i) => argv.str(i)) : [],
+      argv,
+      command: null,
       readOnly: readOnly || (!compat && (flags & ScriptFlag.NoWrites) !== 0),
       allowOom: !compat && (flags & ScriptFlag.AllowOom) !== 0,
       startedAt: performance.now(),
@@ -661,6 +675,10 @@ export class Scripting {
     const thread = run.vm.thread;
     const { status } = thread.resume(nargs);
     if (status === LuaStatus.Yield) {
+      if (run.command === null) {
+        const argv = run.argv;
+        run.command = Array.from({ length: argv.count }, (_, i) => argv.str(i));
+      }
       run.client.flags |= ClientFlag.InScript;
       setImmediate(this.continueBusy);
       return;
@@ -752,13 +770,27 @@ export class Scripting {
     };
     const n = lua.top;
     if (n === 0) return fail('ERR Please specify at least one argument for this redis lib call', false);
-    const argv = new ArgvClass();
+    // The arguments are copied into one buffer this engine keeps (commands copy what they keep).
+    const bytes = this.callBytes;
+    const ends = this.callEnds;
+    let end = 0;
     for (let i = 1; i <= n; i++) {
       const t = lua.type(i);
-      if (t !== LuaType.String && t !== LuaType.Number) return fail('ERR Lua redis lib command arguments must be strings or integers', false);
-      const bytes = t === LuaType.Number ? Buffer.from(formatNumberArg(lua, i), 'latin1') : lua.toBytes(i)!;
-      argv.push(bytes, 0, bytes.length);
+      if (t === LuaType.String) {
+        end = lua.copyBytes(i, bytes, end);
+      } else if (t === LuaType.Number) {
+        const text = formatNumberArg(lua, i);
+        if (end + text.length > bytes.buf.length) bytes.grow(end, text.length);
+        end += bytes.buf.latin1Write(text, end, text.length);
+      } else {
+        return fail('ERR Lua redis lib command arguments must be strings or integers', false);
+      }
+      ends[i - 1] = end;
     }
+    // The buffer is final only now: copyBytes replaces it when it grows.
+    const argv = this.callArgv;
+    argv.count = 0;
+    for (let i = 0, start = 0; i < n; start = ends[i], i++) argv.push(bytes.buf, start, ends[i]);
     const cmd = engine.commands.lookup(argv);
     if (cmd === undefined || cmd.handler === null) return reject('ERR Unknown Redis command called from script', null);
     if ((cmd.arity > 0 && cmd.arity !== argv.count) || argv.count < -cmd.arity) return reject('ERR Wrong number of args calling Redis command from script', cmd);
@@ -787,14 +819,11 @@ export class Scripting {
     engine.current = outer;
     // Commandstats and errorstats count a script's commands as any others.
     engine.countCall(client, cmd, 0);
-    const bytes = reply.buf.subarray(0, reply.pos);
+    const replied = reply.buf.subarray(0, reply.pos);
     reply.pos = 0;
     lua.setTop(0);
-    if (bytes[0] === 45 /* - */) {
-      const message = bytes.toString('latin1', 1, bytes.length - 2);
-      return fail(message);
-    }
-    parseReply(lua, bytes, 0);
+    if (replied[0] === 45 /* - */) return fail(replied.toString('latin1', 1, replied.length - 2));
+    parseReply(lua, replied, 0);
     return 1;
   }
 
@@ -839,6 +868,18 @@ function collectGarbage(vm: Vm | null, what: string, arg = 0): void {
 
 /** How many scripts run between two garbage-collection steps (Redis's LUA_GC_CYCLE_PERIOD). */
 const GC_CYCLE_PERIOD = 50;
+
+/** A byte buffer that grows, keeping what it holds (the arguments of redis.call). */
+class GrowableBytes {
+  buf = Buffer.allocUnsafe(1024);
+
+  /** Room for `n` more bytes after the first `used`. */
+  grow(used: number, n: number): void {
+    const grown = Buffer.allocUnsafe(Math.max(used + n, this.buf.length * 2));
+    this.buf.copy(grown, 0, 0, used);
+    this.buf = grown;
+  }
+}
 
 /** The bytes a Lua state's heap holds (collectgarbage('count')). */
 function vmMemory(vm: Vm | null): number {
@@ -911,31 +952,31 @@ function parseReply(lua: Lua, b: Buffer, at: number): number {
   const next = eol + 2;
   switch (type) {
     case 58: // ':'
-      lua.pushInteger(BigInt(b.toString('latin1', at + 1, eol)));
+      lua.pushInteger(BigInt(b.latin1Slice(at + 1, eol)));
       return next;
     case 36: {
       // '$'
-      const len = Number(b.toString('latin1', at + 1, eol));
+      const len = lengthAt(b, at + 1, eol);
       if (len < 0) {
         lua.pushBoolean(false);
         return next;
       }
-      lua.pushString(b.subarray(next, next + len));
+      lua.pushBytes(b, next, next + len);
       return next + len + 2;
     }
     case 43: // '+'
-      lua.newTable();
-      lua.pushString(b.subarray(at + 1, eol));
+      lua.newTable(0, 1);
+      lua.pushBytes(b, at + 1, eol);
       lua.setField(-2, 'ok');
       return next;
     case 45: // '-'
-      lua.newTable();
-      lua.pushString(b.subarray(at + 1, eol));
+      lua.newTable(0, 1);
+      lua.pushBytes(b, at + 1, eol);
       lua.setField(-2, 'err');
       return next;
     case 42: {
       // '*'
-      const n = Number(b.toString('latin1', at + 1, eol));
+      const n = lengthAt(b, at + 1, eol);
       if (n < 0) {
         lua.pushBoolean(false);
         return next;
@@ -1006,6 +1047,14 @@ function parseReply(lua: Lua, b: Buffer, at: number): number {
   }
 }
 
+/** The decimal length (or -1) of a RESP header: b[from, to). */
+function lengthAt(b: Buffer, from: number, to: number): number {
+  if (b[from] === 45) return -1;
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + b[i] - 48;
+  return n;
+}
+
 /**
  * A script's result (at `idx`) as a reply (luaReplyToRedisReply). Tables are looked at for, in
  * order, `err`, `ok`, `double`, `big_number`, `verbatim_string`, `map` and `set` (raw fields),
@@ -1035,7 +1084,8 @@ function luaToReply(lua: Lua, c: Client, idx: number, resp3: boolean, depth = 0)
       }
       const base = lua.top;
       const abs = idx < 0 ? base + 1 + idx : idx;
-      if (rawField(lua, abs, 'err') === LuaType.String) {
+      const plain = plainTable(lua, abs);
+      if (rawField(lua, abs, 'err', plain) === LuaType.String) {
         const message = lua.toLatin1(-1)!.replace(/[\r\n]/g, ' ');
         lua.pop(1);
         if (alreadyCounted(lua, abs)) r.errorUncounted(message);
@@ -1043,35 +1093,35 @@ function luaToReply(lua: Lua, c: Client, idx: number, resp3: boolean, depth = 0)
         return;
       }
       lua.pop(1);
-      if (rawField(lua, abs, 'ok') === LuaType.String) {
+      if (rawField(lua, abs, 'ok', plain) === LuaType.String) {
         const message = lua.toLatin1(-1)!;
         lua.pop(1);
-        r.simple(message.replace(/[\r\n]/g, ' '));
+        r.simple(message.indexOf('\r') < 0 && message.indexOf('\n') < 0 ? message : message.replace(/[\r\n]/g, ' '));
         return;
       }
       lua.pop(1);
-      if (rawField(lua, abs, 'double') === LuaType.Number) {
+      if (rawField(lua, abs, 'double', plain) === LuaType.Number) {
         r.double(lua.toDouble(-1));
         lua.pop(1);
         return;
       }
       lua.pop(1);
-      if (rawField(lua, abs, 'big_number') === LuaType.String) {
+      if (rawField(lua, abs, 'big_number', plain) === LuaType.String) {
         r.bigNumber(lua.toLatin1(-1)!.replace(/[\r\n]/g, ' '));
         lua.pop(1);
         return;
       }
       lua.pop(1);
-      if (rawField(lua, abs, 'verbatim_string') === LuaType.Table) {
+      if (rawField(lua, abs, 'verbatim_string', plain) === LuaType.Table) {
         const verbatim = lua.top;
-        if (rawField(lua, verbatim, 'format') === LuaType.String && rawField(lua, verbatim, 'string') === LuaType.String) {
+        if (rawField(lua, verbatim, 'format', false) === LuaType.String && rawField(lua, verbatim, 'string', false) === LuaType.String) {
           r.verbatimBytes(lua.toBytes(-1)!, (lua.toLatin1(-2) ?? '').padEnd(3).slice(0, 3));
           lua.setTop(base);
           return;
         }
       }
       lua.setTop(base);
-      if (rawField(lua, abs, 'map') === LuaType.Table) {
+      if (rawField(lua, abs, 'map', plain) === LuaType.Table) {
         const at = r.deferLen();
         let n = 0;
         lua.pushNil();
@@ -1086,7 +1136,7 @@ function luaToReply(lua: Lua, c: Client, idx: number, resp3: boolean, depth = 0)
         return;
       }
       lua.pop(1);
-      if (rawField(lua, abs, 'set') === LuaType.Table) {
+      if (rawField(lua, abs, 'set', plain) === LuaType.Table) {
         const at = r.deferLen();
         let n = 0;
         lua.pushNil();
@@ -1127,10 +1177,21 @@ function alreadyCounted(lua: Lua, idx: number): boolean {
   return counted;
 }
 
-/** lua_rawget of field `name` of the table at `idx` (absolute): pushes it, returns its type. */
-function rawField(lua: Lua, idx: number, name: string): LuaType {
+/**
+ * lua_rawget of field `name` of the table at `idx` (absolute): pushes it, returns its type.
+ * A table without a metatable gives the same through lua_getfield, one call instead of two.
+ */
+function rawField(lua: Lua, idx: number, name: string, plain: boolean): LuaType {
+  if (plain) return lua.getField(idx, name);
   lua.pushString(name);
   return lua.rawGet(idx);
+}
+
+/** Whether the table at `idx` has no metatable (so raw and plain reads agree). */
+function plainTable(lua: Lua, idx: number): boolean {
+  if (!lua.getMetatable(idx)) return true;
+  lua.pop(1);
+  return false;
 }
 
 /** C's (long long) cast of a double on x86-64: truncation, and INT64_MIN for NaN and out of range. */

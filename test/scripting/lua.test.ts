@@ -131,3 +131,45 @@ test('numbers keep their kind: integers pushed as integers, floats as floats', a
     lua.pop(1);
   });
 });
+
+test('bytes cross through the heap at every size, also after the memory grows', async () => {
+  await withLua((lua) => {
+    const out = { buf: Buffer.alloc(4), grow(used: number, n: number) { const b = Buffer.alloc(used + n); this.buf.copy(b, 0, 0, used); this.buf = b; } };
+    for (const size of [0, 1, 63, 64, 65, 4096, 8 << 20]) {
+      const bytes = Buffer.alloc(size);
+      for (let i = 0; i < size; i++) bytes[i] = (i * 31 + 7) & 0xff;
+      lua.pushBytes(bytes, 0, size);
+      assert.deepEqual(lua.toBytes(-1), bytes, `toBytes of ${size} bytes`);
+      assert.equal(lua.toLatin1(-1), bytes.toString('latin1'));
+      const end = lua.copyBytes(-1, out, 2);
+      assert.equal(end, 2 + size);
+      assert.deepEqual(out.buf.subarray(2, end), bytes, `copyBytes of ${size} bytes`);
+      lua.pop(1);
+    }
+    lua.pushString('after growth');
+    assert.equal(lua.toLatin1(-1), 'after growth');
+    lua.pop(1);
+  });
+});
+
+test('a coroutine yields from the count hook and resumes where it was', async () => {
+  await withLua((lua) => {
+    let hooks = 0;
+    lua.setCountHook(1000, (l) => {
+      hooks++;
+      if (l.isYieldable()) l.yieldFromHook();
+    });
+    const thread = lua.newThread();
+    assert.equal(thread.load('local n = 0 for i = 1, 100000 do n = n + i end return n', '@test'), LuaStatus.Ok);
+    let result = thread.resume(0);
+    let yields = 0;
+    while (result.status === LuaStatus.Yield) {
+      yields++;
+      result = thread.resume(0);
+    }
+    assert.equal(result.status, LuaStatus.Ok);
+    assert.equal(thread.toLatin1(-1), '5000050000');
+    assert.ok(yields > 10 && yields === hooks, `yielded at each hook (${yields} of ${hooks})`);
+    lua.setCountHook(0, () => {});
+  });
+});
