@@ -34,7 +34,14 @@ function keyCount(c: Client, argv: Argv): number | null {
   return Number(n);
 }
 
+/** EVAL and FCALL show in MONITOR before the commands their script runs (evalCommand). */
+function feedMonitors(c: Client, argv: Argv): void {
+  const { engine } = c;
+  if (engine.monitors.clients.size !== 0) engine.monitors.feed(c, engine.commands.lookup(argv)!, argv, true);
+}
+
 function evalGeneric(c: Client, argv: Argv, bySha: boolean, readOnly: boolean): void {
+  feedMonitors(c, argv);
   const numKeys = keyCount(c, argv);
   if (numKeys === null) return;
   const scripting = c.engine.scripting;
@@ -271,6 +278,7 @@ function functionRestore(c: Client, argv: Argv): void {
 }
 
 function fcall(c: Client, argv: Argv, readOnly: boolean): void {
+  feedMonitors(c, argv);
   const { scripting } = c.engine;
   const fn = scripting.functions.find(argv.str(1));
   if (fn === undefined) {

@@ -300,6 +300,8 @@ export class Scripting {
   constructor(private readonly engine: Engine) {
     this.scriptClient = new Client(engine, 0);
     this.scriptClient.flags |= ClientFlag.DenyBlocking | ClientFlag.Script;
+    // How MONITOR names it.
+    this.scriptClient.addr = 'lua';
     this.functions = new Functions(this);
   }
 
@@ -817,8 +819,9 @@ export class Scripting {
     engine.invoke(client, cmd, argv);
     propagation.muted = false;
     engine.current = outer;
-    // Commandstats and errorstats count a script's commands as any others.
+    // Commandstats, errorstats and MONITOR ("[0 lua]") see a script's commands as any others.
     engine.countCall(client, cmd, 0);
+    if (engine.monitors.clients.size !== 0) engine.monitors.feed(client, cmd, argv);
     const replied = reply.buf.subarray(0, reply.pos);
     reply.pos = 0;
     lua.setTop(0);

@@ -37,9 +37,12 @@ export class Monitors {
     return true;
   }
 
-  /** Show command `argv` run by `c` to every monitor. */
-  feed(c: Client, cmd: Command, argv: Argv): void {
-    if ((cmd.bits & HIDDEN) !== 0) return;
+  /**
+   * Show command `argv` run by `c` to every monitor. `always`: EVAL and FCALL, hidden from the
+   * usual feed, show themselves when they start, so their scripts' commands follow them.
+   */
+  feed(c: Client, cmd: Command, argv: Argv, always = false): void {
+    if (!always && (cmd.bits & HIDDEN) !== 0) return;
     const line = this.line(c, cmd, argv);
     for (const monitor of this.clients) {
       monitor.reply.raw(line);

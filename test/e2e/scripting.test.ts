@@ -217,4 +217,35 @@ describe('scripts over sockets', () => {
       await server.stop();
     }
   });
+
+  it("MONITOR shows EVAL and FCALL before their scripts' commands, which come from [0 lua]", async () => {
+    const server = await startCachica();
+    try {
+      const monitor = new Redis({ port: server.port, host: server.host });
+      const seen: string[] = [];
+      const feed = await monitor.monitor();
+      feed.on('monitor', (_time: string, args: string[], source: string) => seen.push(`${source} ${args.join(' ')}`));
+      await withClient(server.port, async (c) => {
+        await c.eval("redis.call('set', 'x', '1') return redis.call('get', 'x')", 0);
+        await c.call('FUNCTION', 'LOAD', "#!lua name=mon\nredis.register_function('mon', function() return redis.call('incr', 'n') end)");
+        await c.call('FCALL', 'mon', '0');
+      });
+      for (let i = 0; i < 100 && !seen.some((l) => l.endsWith('incr n')); i++) await new Promise((r) => setTimeout(r, 20));
+      feed.disconnect();
+      monitor.disconnect();
+      const lines = seen
+        .map((l) => l.replace(/^[0-9.:]+ /, ''))
+        .map((l) => l.replace(/^\S+/, (name) => name.toLowerCase()))
+        .filter((l) => /^(eval|fcall|lua) /.test(l));
+      assert.deepEqual(lines, [
+        "eval redis.call('set', 'x', '1') return redis.call('get', 'x') 0",
+        'lua set x 1',
+        'lua get x',
+        'fcall mon 0',
+        'lua incr n',
+      ]);
+    } finally {
+      await server.stop();
+    }
+  });
 });
