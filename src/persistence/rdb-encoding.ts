@@ -7,6 +7,7 @@
 
 import { parseInt64 } from '../commands/args.js';
 import { lzfCompress, lzfDecompress } from './lzf.js';
+import { ByteBuilder } from '../protocol/byte-builder.js';
 
 // The top two bits of a length's first byte.
 const LEN_6BIT = 0;
@@ -43,29 +44,9 @@ const DOUBLE = new DataView(new ArrayBuffer(8));
 /** Where string() compresses, grown to the largest string met. */
 let compressed = Buffer.allocUnsafe(1024);
 
-export class RdbWriter {
-  buf = Buffer.allocUnsafe(256);
-  length = 0;
+export class RdbWriter extends ByteBuilder {
   /** rdbcompression: strings over 20 bytes are LZF-compressed when that saves 4 bytes or more. */
   compress = true;
-
-  private room(n: number): void {
-    if (this.length + n <= this.buf.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.length + n, this.buf.length * 2));
-    this.buf.copy(grown, 0, 0, this.length);
-    this.buf = grown;
-  }
-
-  byte(v: number): void {
-    this.room(1);
-    this.buf[this.length++] = v;
-  }
-
-  bytes(b: Uint8Array, start = 0, end = b.length): void {
-    this.room(end - start);
-    this.buf.set(b.subarray(start, end), this.length);
-    this.length += end - start;
-  }
 
   /** rdbSaveLen. */
   len(n: number | bigint): void {
@@ -151,10 +132,6 @@ export class RdbWriter {
     this.room(8);
     this.buf.writeBigInt64LE(BigInt(v), this.length);
     this.length += 8;
-  }
-
-  get view(): Buffer {
-    return this.buf.subarray(0, this.length);
   }
 }
 

@@ -15,7 +15,7 @@
  * and 5.4 (see docs/SCRIPTING.md).
  */
 
-import { ByteBuilder } from './bytes.js';
+import { ByteBuilder } from '../protocol/byte-builder.js';
 import { formatG } from '../protocol/format.js';
 import { Lua, LUA_REGISTRYINDEX, LuaType } from './lua.js';
 
@@ -167,7 +167,7 @@ function encode(lua: Lua, settings: Settings, shared: ByteBuilder): number {
   const out = settings.keepBuffer ? shared : new ByteBuilder();
   out.reset();
   appendValue(lua, settings, out, 0);
-  lua.pushString(out.view());
+  lua.pushString(out.view);
   return 1;
 }
 
@@ -488,7 +488,7 @@ class Parser {
     }
     this.pos++;
     this.type = Token.String;
-    this.text = Buffer.from(out.view());
+    this.text = Buffer.from(out.view);
   }
 
   hex4(at: number): number {

@@ -11,7 +11,7 @@
  *   other newer forms are "Bad data format in input."
  */
 
-import { ByteBuilder } from './bytes.js';
+import { ByteBuilder } from '../protocol/byte-builder.js';
 import { Lua, LuaType } from './lua.js';
 
 const MAX_NESTING = 16;
@@ -72,7 +72,7 @@ function pack(lua: Lua, out: ByteBuilder): number {
     lua.pushValue(i);
     encodeValue(lua, out, 0);
   }
-  lua.pushString(out.view());
+  lua.pushString(out.view);
   return 1;
 }
 

@@ -11,10 +11,12 @@
  * 64 bits.
  */
 
-import { ByteBuilder } from './bytes.js';
+import { ByteBuilder } from '../protocol/byte-builder.js';
 import { Lua, LuaType } from './lua.js';
 
 const MAX_INT_SIZE = 32;
+/** The integer options (lower case signed). */
+const INTEGER_OPTIONS = 'bBhHlLTiI';
 const MAX_ALIGN = 8;
 const FLOAT = new DataView(new ArrayBuffer(8));
 
@@ -143,18 +145,12 @@ function pack(lua: Lua): number {
     const pad = padding(total, h, opt, size);
     total += pad;
     for (let i = 0; i < pad; i++) out.byte(0);
+    if (INTEGER_OPTIONS.includes(opt)) {
+      putInteger(out, packNumber(lua, arg++), h.little, size);
+      total += size;
+      continue;
+    }
     switch (opt) {
-      case 'b':
-      case 'B':
-      case 'h':
-      case 'H':
-      case 'l':
-      case 'L':
-      case 'T':
-      case 'i':
-      case 'I':
-        putInteger(out, packNumber(lua, arg++), h.little, size);
-        break;
       case 'x':
         out.byte(0);
         break;
@@ -184,7 +180,7 @@ function pack(lua: Lua): number {
     }
     total += size;
   }
-  lua.pushString(out.view());
+  lua.pushString(out.view);
   return 1;
 }
 
@@ -232,19 +228,13 @@ function unpack(lua: Lua): number {
     pos += padding(pos, h, opt, size);
     if (!(size <= ld && pos <= ld - size)) lua.argError(2, 'unpack', 'data string too short');
     if (!lua.checkStack(2)) lua.error('stack overflow (too many results)');
+    if (INTEGER_OPTIONS.includes(opt)) {
+      lua.pushDouble(getInteger(data, pos, h.little, opt === opt.toLowerCase(), size));
+      n++;
+      pos += size;
+      continue;
+    }
     switch (opt) {
-      case 'b':
-      case 'B':
-      case 'h':
-      case 'H':
-      case 'l':
-      case 'L':
-      case 'T':
-      case 'i':
-      case 'I':
-        lua.pushDouble(getInteger(data, pos, h.little, opt === opt.toLowerCase(), size));
-        n++;
-        break;
       case 'x':
         break;
       case 'f':

@@ -1,4 +1,7 @@
-/** A growable byte buffer for the encoders scripts call (cjson.encode, cmsgpack.pack, struct.pack). */
+/**
+ * A growable byte buffer: what the RDB writer and the encoders scripts call (cjson.encode,
+ * cmsgpack.pack, struct.pack) write into.
+ */
 export class ByteBuilder {
   buf = Buffer.allocUnsafe(256);
   length = 0;
@@ -15,10 +18,10 @@ export class ByteBuilder {
     this.buf[this.length++] = v;
   }
 
-  bytes(b: Uint8Array): void {
-    this.room(b.length);
-    this.buf.set(b, this.length);
-    this.length += b.length;
+  bytes(b: Uint8Array, start = 0, end = b.length): void {
+    this.room(end - start);
+    this.buf.set(b.subarray(start, end), this.length);
+    this.length += end - start;
   }
 
   /** ASCII text (digits, punctuation), one byte per character. */
@@ -28,7 +31,7 @@ export class ByteBuilder {
   }
 
   /** The bytes so far; valid until the builder is written again. */
-  view(): Buffer {
+  get view(): Buffer {
     return this.buf.subarray(0, this.length);
   }
 
