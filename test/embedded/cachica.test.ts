@@ -124,3 +124,18 @@ test('EVAL runs in-process once Cachica.open() has started Lua', async () => {
     db.close();
   }
 });
+
+test('a script past busy-reply-threshold goes on for an awaited call, and stops for a synchronous one', async () => {
+  const db = await Cachica.open({ config: { 'busy-reply-threshold': '50' } });
+  try {
+    const session = db.session();
+    const running = session.command('EVAL', 'local n = 0 for i = 1, 30000000 do n = n + 1 end return n', '0');
+    await new Promise((r) => setTimeout(r, 150));
+    assert.throws(() => db.commandSync('PING'), /^ReplyError: BUSY Redis is busy running a script/);
+    assert.equal(await running, 30000000);
+    assert.throws(() => db.commandSync('EVAL', 'while true do end', '0'), /busy-reply-threshold \(50 ms\) and was stopped: its caller cannot wait for it/);
+    assert.equal(db.commandSync('PING'), 'PONG');
+  } finally {
+    db.close();
+  }
+});
