@@ -4,7 +4,7 @@
  */
 
 import type { Argv } from '../protocol/argv.js';
-import type { Client } from '../server/client.js';
+import { ClientFlag, type Client } from '../server/client.js';
 import { ScriptError } from '../scripting/scripting.js';
 import { FunctionError } from '../scripting/functions.js';
 import { SCRIPT_FLAG_NAMES } from '../scripting/script-flags.js';
@@ -138,7 +138,9 @@ function functionLoad(c: Client, argv: Argv): void {
     return;
   }
   try {
-    c.reply.bulk(scripting.functions.load(argv.buffer(i), replace));
+    // A load replayed from the AOF is not timed (mustObeyClient), as in Redis.
+    const timeout = (c.flags & ClientFlag.ObeyAlways) !== 0 ? 0 : undefined;
+    c.reply.bulk(scripting.functions.load(argv.buffer(i), replace, timeout));
     c.engine.dirty++;
   } catch (e) {
     functionFailure(c, e);
