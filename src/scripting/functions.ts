@@ -49,6 +49,7 @@ export class Functions {
   /** The library FUNCTION LOAD is running the code of (redis.register_function adds to it). */
   private loading: Library | null = null;
   private loadStarted = 0;
+  private loadTimeout = LOAD_TIMEOUT_MS;
   private nextField = 0;
 
   constructor(private readonly scripting: Scripting) {}
@@ -115,8 +116,6 @@ export class Functions {
       throw new FunctionError(`Error registering functions: ${message}`);
     }
   }
-
-  private loadTimeout = LOAD_TIMEOUT_MS;
 
   /** The count hook during a load: FUNCTION LOAD timeout. Returns true when it raised. */
   loadHook(lua: Lua): boolean {
