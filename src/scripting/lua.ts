@@ -379,14 +379,14 @@ export class Lua {
   }
 
   /** Push bytes buf[start, end) as a string. */
-  pushBytes(buf: Buffer, start: number, end: number): void {
+  pushBytes(buf: Uint8Array, start: number, end: number): void {
     const len = end - start;
     const p = this.room(len);
     const heap = this.shared.heap();
     if (len <= 64) {
       for (let i = 0; i < len; i++) heap[p + i] = buf[start + i];
     } else {
-      buf.copy(heap, p, start, end);
+      heap.set(buf.subarray(start, end), p);
     }
     this.m._lua_pushlstring(this.L, p, len);
   }

@@ -914,7 +914,7 @@ function formatNumberArg(lua: Lua, idx: number): string {
 export function pushArgs(lua: Lua, argv: Argv, from: number, to: number): void {
   lua.newTable(to - from, 0);
   for (let i = from; i < to; i++) {
-    lua.pushString(argv.buffer(i));
+    lua.pushBytes(argv.bufs[i], argv.starts[i], argv.ends[i]);
     lua.rawSetI(-2, i - from + 1);
   }
 }
