@@ -357,6 +357,8 @@ class Parser {
   number = 0;
   bool = false;
   error = '';
+  /** Where a string token's bytes are gathered (copied out into `text`). */
+  private readonly scratch = new ByteBuilder();
 
   constructor(
     readonly lua: Lua,
@@ -460,7 +462,8 @@ class Parser {
 
   string(): void {
     this.pos++;
-    const out = new ByteBuilder();
+    const out = this.scratch;
+    out.reset();
     for (;;) {
       let c = this.at(this.pos);
       if (c === 0x22) break;

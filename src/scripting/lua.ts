@@ -9,6 +9,7 @@
  */
 
 import { LuaWasm } from 'wasmoon';
+import type { ByteBuilder } from '../protocol/byte-builder.js';
 
 /** Lua 5.4's pseudo-index of the registry (-LUAI_MAXSTACK - 1000). */
 export const LUA_REGISTRYINDEX = -1001000;
@@ -137,6 +138,19 @@ async function instantiate(): Promise<RawLua> {
     if (typeof fn === 'function') direct[key] = fn;
   }
   return direct as unknown as RawLua;
+}
+
+/** Up to this many bytes, a loop copies faster than Buffer.copy or set, whose own overhead dominates. */
+const SHORT = 64;
+
+/** src[from, to) into dst at `at`. Scripts mostly pass short strings, which a loop copies fastest. */
+function copyBytes(src: Uint8Array, from: number, to: number, dst: Uint8Array, at: number): void {
+  const n = to - from;
+  if (n <= SHORT) {
+    for (let i = 0; i < n; i++) dst[at + i] = src[from + i];
+  } else {
+    dst.set(src.subarray(from, to), at);
+  }
 }
 
 /** A JavaScript function Lua can call: arguments on the stack, returns how many results it pushed. */
@@ -311,24 +325,18 @@ export class Lua {
   }
 
   /**
-   * The bytes of the string or number at `idx` appended to `out` at `at` (grown as needed);
-   * returns the new end, or -1 when the value is neither. No Buffer is made for the copy.
+   * Append the bytes of the string or number at `idx` to `out`; false when the value is
+   * neither. No Buffer is made for the copy.
    */
-  copyBytes(idx: number, out: { buf: Buffer; grow(used: number, n: number): void }, at: number): number {
+  appendBytes(idx: number, out: ByteBuilder): boolean {
     const shared = this.shared;
     const p = this.m._lua_tolstring(this.L, idx, shared.lenPtr);
-    if (p === 0) return -1;
+    if (p === 0) return false;
     const len = shared.length();
-    if (at + len > out.buf.length) out.grow(at, len);
-    const heap = shared.heap();
-    // Buffer.copy's own overhead outweighs a loop for the short strings scripts mostly pass.
-    if (len <= 64) {
-      const buf = out.buf;
-      for (let i = 0; i < len; i++) buf[at + i] = heap[p + i];
-    } else {
-      heap.copy(out.buf, at, p, p + len);
-    }
-    return at + len;
+    out.room(len);
+    copyBytes(shared.heap(), p, p + len, out.buf, out.length);
+    out.length += len;
+    return true;
   }
 
   /** toBytes as a latin1 string (one char per byte). */
@@ -382,12 +390,7 @@ export class Lua {
   pushBytes(buf: Uint8Array, start: number, end: number): void {
     const len = end - start;
     const p = this.room(len);
-    const heap = this.shared.heap();
-    if (len <= 64) {
-      for (let i = 0; i < len; i++) heap[p + i] = buf[start + i];
-    } else {
-      heap.set(buf.subarray(start, end), p);
-    }
+    copyBytes(buf, start, end, this.shared.heap(), p);
     this.m._lua_pushlstring(this.L, p, len);
   }
 
@@ -396,14 +399,9 @@ export class Lua {
     const n = s.length;
     const p = this.room(n);
     const heap = this.shared.heap();
-    if (typeof s === 'string') {
-      if (n <= 64) for (let i = 0; i < n; i++) heap[p + i] = s.charCodeAt(i);
-      else heap.latin1Write(s, p, n);
-    } else if (n <= 64) {
-      for (let i = 0; i < n; i++) heap[p + i] = s[i];
-    } else {
-      heap.set(s, p);
-    }
+    if (typeof s !== 'string') copyBytes(s, 0, n, heap, p);
+    else if (n <= SHORT) for (let i = 0; i < n; i++) heap[p + i] = s.charCodeAt(i);
+    else heap.latin1Write(s, p, n);
     return p;
   }
 

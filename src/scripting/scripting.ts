@@ -35,6 +35,7 @@ import { openCmsgpack } from './cmsgpack.js';
 import { Rand48 } from './rand48.js';
 import { openStruct } from './struct.js';
 import { Functions } from './functions.js';
+import { ByteBuilder } from '../protocol/byte-builder.js';
 import { commandBitsFor, parseShebang, ScriptFlag } from './script-flags.js';
 
 /** Lua code run once per state: Lua 5.1's names Redis scripts use, the error handler, the guard. */
@@ -288,7 +289,7 @@ export class Scripting {
   private scriptsWithFlags = 0;
   /** redis.call's arguments: one Argv and one byte buffer, reused by every call. */
   private readonly callArgv = new ArgvClass();
-  private readonly callBytes = new GrowableBytes();
+  private readonly callBytes = new ByteBuilder();
   private readonly callEnds: number[] = [];
   /** DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call commands flagged noscript. */
   allowNoScriptCommands = false;
@@ -483,8 +484,8 @@ export class Scripting {
     let libraryBytes = 0;
     for (const library of this.functions.libraries.values()) libraryBytes += library.code.length;
     return {
-      evalVm: vmMemory(this.evalVm),
-      functionsVm: vmMemory(this.fnVm),
+      evalVm: Math.round(collectGarbage(this.evalVm, 'count') * 1024),
+      functionsVm: Math.round(collectGarbage(this.fnVm, 'count') * 1024),
       scripts: this.scripts.size,
       scriptBytes,
       functions: this.functions.functionCount,
@@ -775,21 +776,15 @@ export class Scripting {
     // The arguments are copied into one buffer this engine keeps (commands copy what they keep).
     const bytes = this.callBytes;
     const ends = this.callEnds;
-    let end = 0;
+    bytes.reset();
     for (let i = 1; i <= n; i++) {
       const t = lua.type(i);
-      if (t === LuaType.String) {
-        end = lua.copyBytes(i, bytes, end);
-      } else if (t === LuaType.Number) {
-        const text = formatNumberArg(lua, i);
-        if (end + text.length > bytes.buf.length) bytes.grow(end, text.length);
-        end += bytes.buf.latin1Write(text, end, text.length);
-      } else {
-        return fail('ERR Lua redis lib command arguments must be strings or integers', false);
-      }
-      ends[i - 1] = end;
+      if (t === LuaType.String) lua.appendBytes(i, bytes);
+      else if (t === LuaType.Number) bytes.ascii(formatNumberArg(lua, i));
+      else return fail('ERR Lua redis lib command arguments must be strings or integers', false);
+      ends[i - 1] = bytes.length;
     }
-    // The buffer is final only now: copyBytes replaces it when it grows.
+    // The buffer is final only now: it is replaced when it grows.
     const argv = this.callArgv;
     argv.count = 0;
     for (let i = 0, start = 0; i < n; start = ends[i], i++) argv.push(bytes.buf, start, ends[i]);
@@ -858,46 +853,23 @@ export class Scripting {
   }
 }
 
-/** collectgarbage(what, arg) in a state ('collect', or a 'step' of `arg` KB). */
-function collectGarbage(vm: Vm | null, what: string, arg = 0): void {
-  if (vm === null) return;
+/**
+ * collectgarbage(what, arg) in a state: 'collect', a 'step' of `arg` KB, or the 'count' of KB
+ * its heap holds, which is returned.
+ */
+function collectGarbage(vm: Vm | null, what: string, arg = 0): number {
+  if (vm === null) return 0;
   const lua = vm.lua;
   lua.getGlobal('collectgarbage');
   lua.pushString(what);
   lua.pushInteger(arg);
-  lua.pcall(2, 0);
+  const result = lua.pcall(2, 1) === LuaStatus.Ok && lua.type(-1) === LuaType.Number ? lua.toDouble(-1) : 0;
   lua.setTop(0);
+  return result;
 }
 
 /** How many scripts run between two garbage-collection steps (Redis's LUA_GC_CYCLE_PERIOD). */
 const GC_CYCLE_PERIOD = 50;
-
-/** A byte buffer that grows, keeping what it holds (the arguments of redis.call). */
-class GrowableBytes {
-  buf = Buffer.allocUnsafe(1024);
-
-  /** Room for `n` more bytes after the first `used`. */
-  grow(used: number, n: number): void {
-    const grown = Buffer.allocUnsafe(Math.max(used + n, this.buf.length * 2));
-    this.buf.copy(grown, 0, 0, used);
-    this.buf = grown;
-  }
-}
-
-/** The bytes a Lua state's heap holds (collectgarbage('count')). */
-function vmMemory(vm: Vm | null): number {
-  if (vm === null) return 0;
-  const lua = vm.lua;
-  lua.getGlobal('collectgarbage');
-  lua.pushString('count');
-  if (lua.pcall(1, 1) !== LuaStatus.Ok) {
-    lua.pop(1);
-    return 0;
-  }
-  const kb = lua.toDouble(-1);
-  lua.pop(1);
-  return Math.round(kb * 1024);
-}
 
 export function sha1hex(body: Uint8Array): string {
   return createHash('sha1').update(body).digest('hex');

@@ -8,6 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Lua, LuaStatus, LuaType } from '../../src/scripting/lua.js';
+import { ByteBuilder } from '../../src/protocol/byte-builder.js';
 
 async function withLua(fn: (lua: Lua) => void): Promise<void> {
   const lua = await Lua.create();
@@ -134,16 +135,18 @@ test('numbers keep their kind: integers pushed as integers, floats as floats', a
 
 test('bytes cross through the heap at every size, also after the memory grows', async () => {
   await withLua((lua) => {
-    const out = { buf: Buffer.alloc(4), grow(used: number, n: number) { const b = Buffer.alloc(used + n); this.buf.copy(b, 0, 0, used); this.buf = b; } };
+    const out = new ByteBuilder();
     for (const size of [0, 1, 63, 64, 65, 4096, 8 << 20]) {
       const bytes = Buffer.alloc(size);
       for (let i = 0; i < size; i++) bytes[i] = (i * 31 + 7) & 0xff;
       lua.pushBytes(bytes, 0, size);
       assert.deepEqual(lua.toBytes(-1), bytes, `toBytes of ${size} bytes`);
       assert.equal(lua.toLatin1(-1), bytes.toString('latin1'));
-      const end = lua.copyBytes(-1, out, 2);
-      assert.equal(end, 2 + size);
-      assert.deepEqual(out.buf.subarray(2, end), bytes, `copyBytes of ${size} bytes`);
+      out.reset();
+      out.ascii('ab');
+      assert.ok(lua.appendBytes(-1, out));
+      assert.equal(out.length, 2 + size);
+      assert.deepEqual(out.buf.subarray(2, out.length), bytes, `appendBytes of ${size} bytes`);
       lua.pop(1);
     }
     lua.pushString('after growth');
