@@ -410,8 +410,7 @@ class Reader {
       this.value();
       if (lua.type(-2) === LuaType.Nil) {
         // lua_settable's own error, without a position.
-        lua.pushString('table index is nil');
-        lua.raise();
+        lua.raiseMessage('table index is nil');
       }
       lua.rawSet(-3);
     }

@@ -539,8 +539,7 @@ export class Lua {
         // A longjmp (lua_error) crosses JavaScript as a thrown number: let it through. Anything
         // else is a bug in the function; it fails the script instead of the server.
         if (typeof e === 'number') throw e;
-        lua.pushString(`internal error: ${e instanceof Error ? e.message : String(e)}`);
-        return lua.raise();
+        return lua.raiseMessage(`internal error: ${e instanceof Error ? e.message : String(e)}`);
       }
     }, 'ii');
     this.m._lua_pushcclosure(this.L, pointer, 0);
@@ -595,6 +594,12 @@ export class Lua {
     const t = this.type(arg);
     if (t !== LuaType.String && t !== LuaType.Number) this.argError(arg, fname, `string expected, got ${this.typeName(arg)}`);
     return this.toBytes(arg)!;
+  }
+
+  /** lua_error with `message` as the error (no position, as lua_error of a pushed string). */
+  raiseMessage(message: string): never {
+    this.pushString(message);
+    return this.raise();
   }
 
   /** lua_error: raise the value on top of the stack as the error; does not return. */

@@ -333,8 +333,7 @@ export class Scripting {
     lua.setField(-2, 'status_reply');
     lua.pushFunction((l) => {
       if (l.top !== 1) {
-        l.pushString('wrong number of arguments');
-        return l.raise();
+        return l.raiseMessage('wrong number of arguments');
       }
       l.pushString(sha1hex(l.toBytes(1) ?? Buffer.alloc(0)));
       return 1;
@@ -353,13 +352,11 @@ export class Scripting {
     }
     lua.pushFunction((l) => {
       if (l.top !== 1) {
-        l.pushString('redis.set_repl() requires two arguments.');
-        return l.raise();
+        return l.raiseMessage('redis.set_repl() requires two arguments.');
       }
       const flags = l.toNumber(1);
       if (!Number.isInteger(flags) || (flags & ~REPL_ALL) !== 0) {
-        l.pushString('Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.');
-        return l.raise();
+        return l.raiseMessage('Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.');
       }
       this.replFlags = flags;
       return 0;
@@ -367,13 +364,11 @@ export class Scripting {
     lua.setField(-2, 'set_repl');
     lua.pushFunction((l) => {
       if (l.top !== 1) {
-        l.pushString('redis.setresp() requires one argument.');
-        return l.raise();
+        return l.raiseMessage('redis.setresp() requires one argument.');
       }
       const resp = l.toNumber(1);
       if (resp !== 2 && resp !== 3) {
-        l.pushString('RESP version must be 2 or 3.');
-        return l.raise();
+        return l.raiseMessage('RESP version must be 2 or 3.');
       }
       this.scriptClient.reply.protocol = resp;
       return 0;
@@ -436,8 +431,7 @@ export class Scripting {
       const elapsed = performance.now() - run.startedAt;
       if (limit <= 0 || elapsed < limit) return;
       if (!run.mayYield) {
-        lua.pushString(`Script ran longer than busy-reply-threshold (${limit} ms) and was stopped: its caller cannot wait for it`);
-        lua.raise();
+        lua.raiseMessage(`Script ran longer than busy-reply-threshold (${limit} ms) and was stopped: its caller cannot wait for it`);
       }
       run.busy = true;
       this.engine.log.warning(
@@ -829,17 +823,14 @@ export class Scripting {
   private log(lua: Lua): number {
     const n = lua.top;
     if (n < 2) {
-      lua.pushString('redis.log() requires two arguments or more.');
-      return lua.raise();
+      return lua.raiseMessage('redis.log() requires two arguments or more.');
     }
     if (lua.type(1) !== LuaType.Number) {
-      lua.pushString('First argument must be a number (log level).');
-      return lua.raise();
+      return lua.raiseMessage('First argument must be a number (log level).');
     }
     const level = lua.toNumber(1);
     if (level < 0 || level > 3) {
-      lua.pushString('Invalid debug level.');
-      return lua.raise();
+      return lua.raiseMessage('Invalid debug level.');
     }
     const parts: string[] = [];
     for (let i = 2; i <= n; i++) parts.push(lua.toLatin1(i) ?? '');
@@ -898,8 +889,7 @@ export function pushArgs(lua: Lua, argv: Argv, from: number, to: number): void {
  */
 function replyTable(lua: Lua, field: 'err' | 'ok'): number {
   if (lua.top !== 1 || lua.type(1) !== LuaType.String) {
-    lua.pushString('wrong number or type of arguments');
-    return lua.raise();
+    return lua.raiseMessage('wrong number or type of arguments');
   }
   let text = lua.toBytes(1)!;
   if (field === 'err') {
