@@ -65,9 +65,10 @@ export class Functions {
 
   /**
    * FUNCTION LOAD: run the library's code and keep what it registered. Returns the library's
-   * name; throws FunctionError with Redis's message.
+   * name; throws FunctionError with Redis's message. A library it replaces is freed, or put in
+   * `replaced` when given.
    */
-  load(code: Buffer, replace: boolean, timeout = LOAD_TIMEOUT_MS): string {
+  load(code: Buffer, replace: boolean, timeout = LOAD_TIMEOUT_MS, replaced: Library[] | null = null): string {
     const meta = parseMetadata(code);
     if (!NAME_CHARS.test(meta.name)) throw new FunctionError('Library names can only contain letters, numbers, or underscores(_) and must be at least one character long');
     if (meta.engine.toLowerCase() !== 'lua') throw new FunctionError(`Engine '${meta.engine}' not found`);
@@ -87,7 +88,11 @@ export class Functions {
       throw e;
     }
     this.link(library);
-    if (old !== undefined) this.free(old);
+    // A caller that may still roll back (FUNCTION RESTORE) frees what was replaced itself.
+    if (old !== undefined) {
+      if (replaced !== null) replaced.push(old);
+      else this.free(old);
+    }
     return library.name;
   }
 
@@ -278,14 +283,16 @@ export class Functions {
       this.byName.clear();
     }
     const loaded: Library[] = [];
+    const replaced: Library[] = [];
     try {
       for (const code of codes) {
         const meta = parseMetadata(code);
         if (policy === 'append' && this.libraries.has(meta.name)) throw new FunctionError(`Library ${meta.name} already exists`);
-        this.load(code, policy === 'replace', 0);
+        this.load(code, policy === 'replace', 0, replaced);
         loaded.push(this.libraries.get(meta.name)!);
       }
     } catch (e) {
+      // All or nothing: the libraries as they were, their callbacks untouched.
       for (const library of loaded) this.free(library);
       this.libraries.clear();
       this.byName.clear();
@@ -293,6 +300,7 @@ export class Functions {
       for (const [k, v] of savedFunctions) this.byName.set(k, v);
       throw e;
     }
+    for (const library of replaced) this.free(library);
     if (policy === 'flush') {
       for (const library of saved.values()) if (this.libraries.get(library.name) !== library) this.free(library);
     }

@@ -248,4 +248,25 @@ describe('scripts over sockets', () => {
       await server.stop();
     }
   });
+
+  it('a FUNCTION RESTORE REPLACE that fails part way leaves the libraries it replaced working', async () => {
+    const server = await startCachica();
+    try {
+      await withClient(server.port, async (c) => {
+        await c.call('FUNCTION', 'LOAD', "#!lua name=libA\nredis.register_function('f_a', function() return 'a' end)");
+        await c.call('FUNCTION', 'LOAD', "#!lua name=libB\nredis.register_function('f_b', function() return 'b' end)");
+        const dump = (await c.callBuffer('FUNCTION', 'DUMP')) as Buffer;
+        await c.call('FUNCTION', 'FLUSH');
+        await c.call('FUNCTION', 'LOAD', "#!lua name=libA\nredis.register_function('f_a2', function() return 'a2' end)");
+        await c.call('FUNCTION', 'LOAD', "#!lua name=libC\nredis.register_function('f_b', function() return 'c' end)");
+        // libA is replaced first, then libB collides with libC's f_b: nothing of the dump stays.
+        await assert.rejects(c.call('FUNCTION', 'RESTORE', dump, 'REPLACE'), /^ReplyError: ERR Function f_b already exists$/);
+        assert.equal(await c.call('FCALL', 'f_a2', '0'), 'a2');
+        assert.equal(await c.call('FCALL', 'f_b', '0'), 'c');
+        await assert.rejects(c.call('FCALL', 'f_a', '0'), /Function not found/);
+      });
+    } finally {
+      await server.stop();
+    }
+  });
 });
